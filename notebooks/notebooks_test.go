@@ -24,6 +24,19 @@ func TestNotebooks(t *testing.T) {
 			"train_label[0] = 5",
 			"   3  18  18  18 126 136 175  26 166 255 247 127", // row 5 of the first image
 		}},
+		{"02_view_images.ipynb", []string{
+			"train_label[0] = 5\n[image/png]",                 // show_image
+			"[image/png]训练图片样式 train images: (60000, 28, 28)", // the grid, then the shapes
+			"fashion-mnist (IDX files) · train images: (60000, 28, 28)\n[image/png]",
+			"test digit 7, a 9 saved as my_9.bmp",
+		}},
+		{"03_preprocess.ipynb", []string{
+			"before: (60000, 28, 28) uint8 pixels\nafter:  (60000, 784) Float32 values",
+			"before /255: values from 0 to 255",
+			"after  /255: values from 0 to 1",
+			"train_label[0] = 5 → [0 0 0 0 0 1 0 0 0 0]",
+			"CNN input: (60000, 28, 28, 1)",
+		}},
 	}
 	for _, c := range cases {
 		t.Run(strings.TrimSuffix(c.notebook, ".ipynb"), func(t *testing.T) {

@@ -8,6 +8,10 @@ export PATH="$TOOLS/bin:$TOOLS/venv/bin:$(go env GOROOT)/bin:$PATH"
 export JUPYTER_DATA_DIR="$TOOLS/jupyter/data"
 export JUPYTER_CONFIG_DIR="$TOOLS/jupyter/config"
 export JUPYTER_PLATFORM_DIRS=1
+# Fashion-MNIST as the set-up unpacked it, unless the user names another copy.
+if [ -z "${FASHION_MNIST_DIR:-}" ] && [ -d "$TOOLS/datasets/usr/share/datasets/fashion-mnist" ]; then
+  export FASHION_MNIST_DIR="$TOOLS/datasets/usr/share/datasets/fashion-mnist"
+fi
 # GoNB leaves gonb_* folders in TMPDIR; keep them in the build folder.
 export TMPDIR="$BUILD/tmp"
 mkdir -p "$TMPDIR"

@@ -54,4 +54,20 @@ json.dump(spec, open(path, "w"), indent=1)
 PY
   echo "$want" > "$kernel.stamp"
 fi
+# 4. Fashion-MNIST, optional: Debian's package dataset-fashion-mnist, unpacked
+# into .tools/datasets without installing it (no root needed where apt's
+# package lists are present). scripts/env.sh points FASHION_MNIST_DIR at it.
+fashion="$TOOLS/datasets/usr/share/datasets/fashion-mnist"
+if [ ! -d /usr/share/datasets/fashion-mnist ] && [ ! -s "$fashion/t10k-labels-idx1-ubyte.gz" ] && command -v apt-get >/dev/null; then
+  echo "setup: fetching Fashion-MNIST (Debian package dataset-fashion-mnist, 31 MB)"
+  tmp=$(mktemp -d)
+  get() { (cd "$tmp" && apt-get download -q dataset-fashion-mnist >/dev/null 2>&1); }
+  if get || { [ "$(id -u)" = 0 ] && apt-get update -qq >/dev/null 2>&1 && get; }; then
+    dpkg-deb -x "$tmp"/dataset-fashion-mnist_*.deb "$TOOLS/datasets"
+  else
+    echo "setup: note: Fashion-MNIST could not be fetched with apt-get; MNIST works without it"
+  fi
+  rm -rf "$tmp"
+fi
+
 echo "setup: ready (tools in .tools/, kernel: $(jupyter kernelspec list | grep -o 'gonb.*' | head -1))"

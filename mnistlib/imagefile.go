@@ -1,0 +1,200 @@
+package mnistlib
+
+import (
+	"errors"
+	"fmt"
+	"image"
+	"image/color"
+	_ "image/jpeg" // registers JPEG for image.Decode
+	_ "image/png"  // registers PNG
+	"math"
+	"os"
+	"path/filepath"
+
+	"golang.org/x/image/bmp" // registers BMP, and writes it
+	xdraw "golang.org/x/image/draw"
+)
+
+// ReadDigit reads a digit from an image file (BMP, PNG or JPEG) and turns it
+// into a 28×28 MNIST input. See DigitFromImage for what it does to the image.
+func ReadDigit(path string) (Digit, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return Digit{}, fmt.Errorf("mnistlib: cannot read the image: %w", err)
+	}
+	defer f.Close()
+	img, format, err := image.Decode(f)
+	if errors.Is(err, image.ErrFormat) {
+		return Digit{}, fmt.Errorf("mnistlib: %s: not a BMP, PNG or JPEG image; save the drawing in one of those formats", path)
+	}
+	if err != nil {
+		return Digit{}, fmt.Errorf("mnistlib: %s: damaged %s image (%v); export it again", path, format, err)
+	}
+	d, err := DigitFromImage(img)
+	if err != nil {
+		return Digit{}, fmt.Errorf("mnistlib: %s: %w", path, err)
+	}
+	return d, nil
+}
+
+// DigitFromImage prepares any picture of a digit the way MNIST's were made:
+// grayscale, white ink on black (a light background is detected and
+// inverted), the digit cropped to its bounding box, scaled to fit 20×20 and
+// centred by its centre of mass in a 28×28 field.
+//
+// A 28×28 picture is taken as it is (after grayscale and inversion), the
+// way the tutorial reads its 9.bmp: it is already an MNIST input.
+func DigitFromImage(img image.Image) (Digit, error) {
+	gray := toGray(img)
+	if blank(gray) {
+		return Digit{}, errors.New("no digit found: the image is blank (a single shade); draw a dark digit on light paper or a light one on dark")
+	}
+	if lightBackground(gray) {
+		for i, p := range gray.Pix {
+			gray.Pix[i] = 255 - p
+		}
+	}
+	b := gray.Rect
+	if b.Dx() == 28 && b.Dy() == 28 {
+		return Digit{Rows: 28, Cols: 28, Pix: gray.Pix}, nil
+	}
+	stretchContrast(gray)
+	box, ok := inkBox(gray)
+	if !ok {
+		return Digit{}, errors.New("no digit found: only faint marks, no strokes; draw the digit with a darker pen")
+	}
+	return centre(fit20(gray.SubImage(box).(*image.Gray))), nil
+}
+
+// blank reports whether the picture is (nearly) a single shade.
+func blank(g *image.Gray) bool {
+	lo, hi := uint8(255), uint8(0)
+	for _, p := range g.Pix {
+		lo, hi = min(lo, p), max(hi, p)
+	}
+	return int(hi)-int(lo) < 32
+}
+
+// toGray converts to 8-bit gray, laying transparent pixels on white paper.
+func toGray(img image.Image) *image.Gray {
+	b := img.Bounds()
+	g := image.NewGray(image.Rect(0, 0, b.Dx(), b.Dy()))
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			_, _, _, a := img.At(x, y).RGBA()
+			v := color.GrayModel.Convert(img.At(x, y)).(color.Gray).Y
+			v += uint8((0xffff - a) >> 8) // premultiplied: add the white showing through
+			g.Pix[(y-b.Min.Y)*g.Stride+(x-b.Min.X)] = v
+		}
+	}
+	return g
+}
+
+// lightBackground reports whether the border is mostly light, as paper is.
+func lightBackground(g *image.Gray) bool {
+	b := g.Rect
+	sum, n := 0, 0
+	for x := b.Min.X; x < b.Max.X; x++ {
+		sum += int(g.GrayAt(x, b.Min.Y).Y) + int(g.GrayAt(x, b.Max.Y-1).Y)
+		n += 2
+	}
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		sum += int(g.GrayAt(b.Min.X, y).Y) + int(g.GrayAt(b.Max.X-1, y).Y)
+		n += 2
+	}
+	return sum/n > 127
+}
+
+// stretchContrast maps the background level (the median) to 0 and the
+// brightest ink to 255, so gray paper and faded pencil look like MNIST.
+func stretchContrast(g *image.Gray) {
+	var hist [256]int
+	for _, p := range g.Pix {
+		hist[p]++
+	}
+	bg, seen := 0, 0
+	for seen*2 < len(g.Pix) {
+		seen += hist[bg]
+		bg++
+	}
+	hi := 255
+	for hi > 0 && hist[hi] == 0 {
+		hi--
+	}
+	if hi-bg < 32 { // no ink to speak of: leave it blank
+		clear(g.Pix)
+		return
+	}
+	for i, p := range g.Pix {
+		v := (int(p) - bg) * 255 / (hi - bg)
+		if v < 32 { // paper grain
+			v = 0
+		}
+		g.Pix[i] = uint8(min(max(v, 0), 255))
+	}
+}
+
+// inkBox is the bounding box of the non-zero pixels.
+func inkBox(g *image.Gray) (image.Rectangle, bool) {
+	box := image.Rectangle{}
+	for y := g.Rect.Min.Y; y < g.Rect.Max.Y; y++ {
+		for x := g.Rect.Min.X; x < g.Rect.Max.X; x++ {
+			if g.GrayAt(x, y).Y > 0 {
+				box = box.Union(image.Rect(x, y, x+1, y+1))
+			}
+		}
+	}
+	return box, !box.Empty()
+}
+
+// fit20 scales the cropped digit so its longer side is 20 pixels, keeping
+// its proportions, with a filter that averages (anti-aliases) like MNIST's.
+func fit20(g *image.Gray) *image.Gray {
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	scale := 20 / float64(max(w, h))
+	nw, nh := max(1, int(math.Round(float64(w)*scale))), max(1, int(math.Round(float64(h)*scale)))
+	out := image.NewGray(image.Rect(0, 0, nw, nh))
+	xdraw.CatmullRom.Scale(out, out.Rect, g, g.Rect, xdraw.Src, nil)
+	return out
+}
+
+// centre places the digit in a 28×28 field so that its centre of mass lands
+// on the middle, as MNIST's digits were.
+func centre(g *image.Gray) Digit {
+	var sum, sx, sy float64
+	for y := 0; y < g.Rect.Dy(); y++ {
+		for x := 0; x < g.Rect.Dx(); x++ {
+			v := float64(g.Pix[y*g.Stride+x])
+			sum, sx, sy = sum+v, sx+v*float64(x), sy+v*float64(y)
+		}
+	}
+	dx := int(math.Round(14 - sx/sum - 0.5))
+	dy := int(math.Round(14 - sy/sum - 0.5))
+	d := Digit{Rows: 28, Cols: 28, Pix: make([]uint8, 28*28)}
+	for y := 0; y < g.Rect.Dy(); y++ {
+		for x := 0; x < g.Rect.Dx(); x++ {
+			tx, ty := x+dx, y+dy
+			if tx >= 0 && tx < 28 && ty >= 0 && ty < 28 {
+				d.Pix[ty*28+tx] = g.Pix[y*g.Stride+x]
+			}
+		}
+	}
+	return d
+}
+
+// SaveBMP writes the digit as an 8-bit grayscale BMP, like the tutorial's
+// 9.bmp: white digit on black, 28×28.
+func SaveBMP(d Digit, path string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("mnistlib: %w", err)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("mnistlib: %w", err)
+	}
+	if err := bmp.Encode(f, d.Image(1)); err != nil {
+		f.Close()
+		return fmt.Errorf("mnistlib: writing %s: %w", path, err)
+	}
+	return f.Close()
+}

@@ -1,0 +1,94 @@
+package mnistlib
+
+import (
+	"fmt"
+
+	"github.com/gomlx/gomlx/core/tensors"
+)
+
+// The tutorial's preprocessing, one Keras/NumPy call per function. Each
+// returns a GoMLX tensor, the form models take.
+
+// Flatten is images.reshape(N, 784).astype(float): one row of 784 pixel
+// values (0–255) per image, the input an MLP's Dense layer takes.
+func Flatten(im Images) *tensors.Tensor {
+	return toFloat32(im, im.N, im.Rows*im.Cols)
+}
+
+// Reshape4D is images.reshape(N, 28, 28, 1).astype(float): the image kept as
+// a grid with one channel, the input a CNN's Conv2D layer takes.
+func Reshape4D(im Images) *tensors.Tensor {
+	return toFloat32(im, im.N, im.Rows, im.Cols, 1)
+}
+
+func toFloat32(im Images, dims ...int) *tensors.Tensor {
+	t := tensors.FromScalarAndDimensions(float32(0), dims...)
+	tensors.MustMutableFlatData(t, func(flat []float32) {
+		for i, p := range im.Pix {
+			flat[i] = float32(p)
+		}
+	})
+	return t
+}
+
+// Normalize is x / 255: pixel values from 0–255 to 0–1, the scale that
+// training works well with. x must be float32, as Flatten and Reshape4D
+// make it.
+func Normalize(x *tensors.Tensor) (*tensors.Tensor, error) {
+	var out *tensors.Tensor
+	err := tensors.ConstFlatData(x, func(flat []float32) {
+		out = tensors.FromScalarAndDimensions(float32(0), x.Shape().Dimensions...)
+		tensors.MustMutableFlatData(out, func(o []float32) {
+			for i, v := range flat {
+				o[i] = v / 255
+			}
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("mnistlib.Normalize: %w (want float32 pixels, as Flatten or Reshape4D give)", err)
+	}
+	return out, nil
+}
+
+// ToCategorical is keras.utils.to_categorical: label 3 becomes the one-hot
+// row [0 0 0 1 0 0 0 0 0 0], one column per class.
+func ToCategorical(labels Labels, numClasses int) *tensors.Tensor {
+	t := tensors.FromScalarAndDimensions(float32(0), len(labels), numClasses)
+	tensors.MustMutableFlatData(t, func(flat []float32) {
+		for i, l := range labels {
+			if int(l) < numClasses {
+				flat[i*numClasses+int(l)] = 1
+			}
+		}
+	})
+	return t
+}
+
+// ValueRange returns the smallest and largest value of a float32 tensor,
+// to see what Normalize did.
+func ValueRange(x *tensors.Tensor) (lo, hi float32, err error) {
+	err = tensors.ConstFlatData(x, func(flat []float32) {
+		if len(flat) == 0 {
+			return
+		}
+		lo, hi = flat[0], flat[0]
+		for _, v := range flat {
+			lo, hi = min(lo, v), max(hi, v)
+		}
+	})
+	return lo, hi, err
+}
+
+// Row returns row i of a float32 tensor, as a slice: x[i] in NumPy.
+func Row(x *tensors.Tensor, i int) ([]float32, error) {
+	dims := x.Shape().Dimensions
+	if len(dims) == 0 || i < 0 || i >= dims[0] {
+		return nil, fmt.Errorf("mnistlib.Row: row %d out of range for shape %v", i, dims)
+	}
+	var row []float32
+	err := tensors.ConstFlatData(x, func(flat []float32) {
+		n := len(flat) / dims[0]
+		row = append(row, flat[i*n:(i+1)*n]...)
+	})
+	return row, err
+}
