@@ -87,8 +87,8 @@ func dataNPZ(t *testing.T, d *Data) []byte {
 // tinyData is a made-up data set: n train and n test images whose pixels
 // and labels are easy to predict.
 func tinyData(n int) *Data {
-	split := func(offset int) Split {
-		s := Split{Images: Images{N: n, Rows: 28, Cols: 28, Pix: make([]byte, n*784)}}
+	split := func(offset int) Subset {
+		s := Subset{Images: Images{N: n, Rows: 28, Cols: 28, Pix: make([]byte, n*784)}}
 		for i := range s.Images.Pix {
 			s.Images.Pix[i] = byte(i + offset)
 		}

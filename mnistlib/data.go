@@ -8,15 +8,15 @@ import (
 // Data is MNIST as Keras' mnist.load_data() returns it:
 // (train_image, train_label), (test_image, test_label).
 type Data struct {
-	Train, Test Split
+	Train, Test Subset
 	// ClassNames says what each label means ("0"–"9" for MNIST).
 	ClassNames []string
 	// Source says where the files were read from, for the reader to see.
 	Source string
 }
 
-// Split is one half of the data set: images and their labels.
-type Split struct {
+// Subset is one half of the data set: images and their labels.
+type Subset struct {
 	Images Images
 	Labels Labels
 }
@@ -83,7 +83,7 @@ func (d Digit) String() string {
 
 // check verifies what every source must give: 28×28 images, as many labels
 // as images, and labels 0–9. name says which files to blame.
-func (s Split) check(name string) error {
+func (s Subset) check(name string) error {
 	if s.Images.Rows != 28 || s.Images.Cols != 28 {
 		return fmt.Errorf("%s: images are %d×%d, MNIST's are 28×28: is this an MNIST file?",
 			name, s.Images.Rows, s.Images.Cols)

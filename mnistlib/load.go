@@ -186,7 +186,7 @@ func readNPZFile(path, source string) (*Data, error) {
 	}
 	d.Source = source + " (" + npzName + ")"
 	for _, s := range []struct {
-		split *Split
+		split *Subset
 		name  string
 	}{{&d.Train, "x_train/y_train"}, {&d.Test, "x_test/y_test"}} {
 		if err := s.split.check(path + " " + s.name); err != nil {

@@ -27,11 +27,11 @@ func readNPZ(path string) (*Data, error) {
 		}
 		arrays[name] = a
 	}
-	toSplit := func(x, y npyArray) (Split, error) {
+	toSplit := func(x, y npyArray) (Subset, error) {
 		if len(x.shape) != 3 || len(y.shape) != 1 {
-			return Split{}, fmt.Errorf("mnistlib: %s: arrays have shapes %v and %v, want (N, 28, 28) and (N,): not Keras' mnist.npz", path, x.shape, y.shape)
+			return Subset{}, fmt.Errorf("mnistlib: %s: arrays have shapes %v and %v, want (N, 28, 28) and (N,): not Keras' mnist.npz", path, x.shape, y.shape)
 		}
-		return Split{
+		return Subset{
 			Images: Images{N: x.shape[0], Rows: x.shape[1], Cols: x.shape[2], Pix: x.data},
 			Labels: Labels(y.data),
 		}, nil

@@ -12,6 +12,10 @@ export JUPYTER_PLATFORM_DIRS=1
 if [ -z "${FASHION_MNIST_DIR:-}" ] && [ -d "$TOOLS/datasets/usr/share/datasets/fashion-mnist" ]; then
   export FASHION_MNIST_DIR="$TOOLS/datasets/usr/share/datasets/fashion-mnist"
 fi
+# XLA's CPU plugin as the set-up installed it; GoMLX must never try to
+# download one at run time.
+export PJRT_PLUGIN_LIBRARY_PATH="${PJRT_PLUGIN_LIBRARY_PATH:-$TOOLS/pjrt}"
+export GOMLX_NO_AUTO_INSTALL=1
 # GoNB leaves gonb_* folders in TMPDIR; keep them in the build folder.
 export TMPDIR="$BUILD/tmp"
 mkdir -p "$TMPDIR"

@@ -44,11 +44,11 @@ want=$(hash_of "$TOOLS/bin/.stamp" scripts/env.sh)
 if ! stamp_ok "$kernel.stamp" "$want"; then
   echo "setup: registering the GoNB kernel in $JUPYTER_DATA_DIR"
   gonb --install --logtostderr=false >/dev/null
-  "$TOOLS/venv/bin/python" - "$kernel" "$PATH" <<'PY'
+  "$TOOLS/venv/bin/python" - "$kernel" "$PATH" "$PJRT_PLUGIN_LIBRARY_PATH" <<'PY'
 import json, sys
 path, env_path = sys.argv[1], sys.argv[2]
 spec = json.load(open(path))
-spec["env"] = {"PATH": env_path}
+spec["env"] = {"PATH": env_path, "PJRT_PLUGIN_LIBRARY_PATH": sys.argv[3], "GOMLX_NO_AUTO_INSTALL": "1"}
 spec["display_name"] = "Go (gonb)"
 json.dump(spec, open(path, "w"), indent=1)
 PY
@@ -68,6 +68,23 @@ if [ ! -d /usr/share/datasets/fashion-mnist ] && [ ! -s "$fashion/t10k-labels-id
     echo "setup: note: Fashion-MNIST could not be fetched with apt-get; MNIST works without it"
   fi
   rm -rf "$tmp"
+fi
+
+# 5. XLA's CPU PJRT plugin, from PyPI, pinned by hash (requirements-pjrt.txt):
+# only its .so is kept, in .tools/pjrt, where env.sh points
+# PJRT_PLUGIN_LIBRARY_PATH. (go-xla's own auto-installer downloads from GitHub,
+# which is not reachable everywhere; GOMLX_NO_AUTO_INSTALL keeps it off.)
+want=$(hash_of requirements-pjrt.txt)
+if ! stamp_ok "$TOOLS/pjrt/.stamp" "$want"; then
+  echo "setup: fetching XLA's CPU PJRT plugin (PyPI: lammps-jax-pjrt-cpu, 63 MB)"
+  tmp=$(mktemp -d)
+  "$TOOLS/venv/bin/pip" download --quiet --disable-pip-version-check --no-deps --require-hashes \
+    --only-binary=:all: -r requirements-pjrt.txt -d "$tmp"
+  rm -rf "$TOOLS/pjrt" && mkdir -p "$TOOLS/pjrt"
+  "$TOOLS/venv/bin/python" -m zipfile -e "$tmp"/lammps_jax_pjrt_cpu-*.whl "$tmp/whl"
+  mv "$tmp/whl/lammps_jax_pjrt_cpu/pjrt_c_api_cpu_plugin.so" "$TOOLS/pjrt/"
+  rm -rf "$tmp"
+  echo "$want" > "$TOOLS/pjrt/.stamp"
 fi
 
 echo "setup: ready (tools in .tools/, kernel: $(jupyter kernelspec list | grep -o 'gonb.*' | head -1))"

@@ -1,0 +1,102 @@
+package mnistlib
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/gomlx/compute"
+	_ "github.com/gomlx/compute/gobackend"  // registers "go", the pure-Go backend
+	_ "github.com/gomlx/go-xla/compute/xla" // registers "xla"; finds its plugin at run time
+)
+
+// The backend every model of a process shares: chosen once, on first use.
+var (
+	backendMu     sync.Mutex
+	backendInUse  compute.Backend
+	backendReason string
+	// BackendLog receives the one line that says which backend runs and why.
+	BackendLog io.Writer = os.Stdout
+)
+
+// Backend returns the compute backend, starting it on first use:
+//
+//   - $GOMLX_BACKEND when set ("go", "xla:cpu", "xla:cuda", …), as in GoMLX;
+//   - else XLA on the CPU when its PJRT plugin loads ($PJRT_PLUGIN_LIBRARY_PATH,
+//     which the project's set-up fills);
+//   - else "go", GoMLX's pure-Go backend, which needs nothing installed.
+//
+// It prints one line saying which backend runs and why.
+func Backend() (compute.Backend, error) {
+	backendMu.Lock()
+	defer backendMu.Unlock()
+	if backendInUse != nil {
+		return backendInUse, nil
+	}
+	b, reason, err := chooseBackend()
+	if err != nil {
+		return nil, err
+	}
+	backendInUse, backendReason = b, reason
+	fmt.Fprintf(BackendLog, "backend: %s (%s)\n", b.Name(), reason)
+	return b, nil
+}
+
+// SetBackend chooses the backend by its GoMLX configuration string ("go",
+// "xla:cpu", "xla:cuda"), for models built from now on.
+func SetBackend(config string) error {
+	b, err := newBackend(config)
+	if err != nil {
+		return err
+	}
+	backendMu.Lock()
+	defer backendMu.Unlock()
+	backendInUse, backendReason = b, "chosen by SetBackend"
+	fmt.Fprintf(BackendLog, "backend: %s (%s)\n", b.Name(), backendReason)
+	return nil
+}
+
+// BackendDescription says which backend runs and why, once one is chosen.
+func BackendDescription() string {
+	backendMu.Lock()
+	defer backendMu.Unlock()
+	if backendInUse == nil {
+		return "none yet"
+	}
+	return fmt.Sprintf("%s (%s)", backendInUse.Name(), backendReason)
+}
+
+func chooseBackend() (compute.Backend, string, error) {
+	if config, ok := os.LookupEnv(compute.ConfigEnvVar); ok && config != "" {
+		b, err := newBackend(config)
+		return b, "from $" + compute.ConfigEnvVar, err
+	}
+	b, xlaErr := newBackend("xla:cpu")
+	if xlaErr == nil {
+		return b, "XLA's CPU plugin found in $PJRT_PLUGIN_LIBRARY_PATH", nil
+	}
+	b, err := newBackend("go")
+	reason := "pure Go; XLA's CPU plugin was not found: run `make setup` or set PJRT_PLUGIN_LIBRARY_PATH"
+	return b, reason, err
+}
+
+// newBackend wraps compute.NewWithConfig, which panics on unknown names.
+func newBackend(config string) (b compute.Backend, err error) {
+	name, _, _ := strings.Cut(config, ":")
+	if !slices.Contains(compute.List(), name) {
+		return nil, fmt.Errorf("mnistlib: unknown backend %q: choose one of %s", config, strings.Join(slices.Sorted(slices.Values(compute.List())), ", "))
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("mnistlib: starting backend %q: %v", config, r)
+		}
+	}()
+	b, err = compute.NewWithConfig(config)
+	if err != nil {
+		return nil, fmt.Errorf("mnistlib: starting backend %q: %w", config, err)
+	}
+	return b, nil
+}

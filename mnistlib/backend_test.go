@@ -1,0 +1,146 @@
+package mnistlib
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
+)
+
+func TestChooseBackend(t *testing.T) {
+	plugin := os.Getenv("PJRT_PLUGIN_LIBRARY_PATH")
+	cases := []struct {
+		name, env, pjrt string
+		want            string // backend name, or "error"
+		reason          string
+	}{
+		{"environment picks go", "go", plugin, "Go Backend", "$GOMLX_BACKEND"},
+		{"environment picks xla", "xla:cpu", plugin, "xla", "$GOMLX_BACKEND"},
+		{"unknown name", "tpu9000", plugin, "error", "unknown backend"},
+		{"plugin present", "", plugin, "xla", "XLA's CPU plugin found"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if c.env == "" {
+				t.Setenv("GOMLX_BACKEND", "")
+				os.Unsetenv("GOMLX_BACKEND")
+			} else {
+				t.Setenv("GOMLX_BACKEND", c.env)
+			}
+			t.Setenv("PJRT_PLUGIN_LIBRARY_PATH", c.pjrt)
+			b, reason, err := chooseBackend()
+			if c.want == "error" {
+				assertErrorMentions(t, err, c.reason, "go", "xla")
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer b.Finalize()
+			if b.Name() != c.want || !strings.Contains(reason, c.reason) {
+				t.Errorf("got %s (%s), want %s (%s)", b.Name(), reason, c.want, c.reason)
+			}
+		})
+	}
+}
+
+// The XLA backend is part of the set-up; without it the workbook is slow,
+// so its absence fails the tests rather than skipping them.
+func TestXLAPluginComputes(t *testing.T) {
+	if os.Getenv("PJRT_PLUGIN_LIBRARY_PATH") == "" {
+		t.Fatal("PJRT_PLUGIN_LIBRARY_PATH is not set: XLA's CPU plugin is missing; run the tests with `make test`, whose set-up installs it")
+	}
+	b, err := newBackend("xla:cpu")
+	if err != nil {
+		t.Fatalf("XLA's CPU plugin does not load: %v", err)
+	}
+	defer b.Finalize()
+	got := graph.MustExecOnce(b, func(x *graph.Node) *graph.Node {
+		return graph.ReduceAllSum(graph.MatMul(x, graph.Transpose(x, 0, 1)))
+	}, tensors.FromValue([][]float32{{1, 2}, {3, 4}}))
+	if v := got.Value().(float32); v != 52 {
+		t.Errorf("sum(x·xᵀ) = %v on XLA, want 52", v)
+	}
+}
+
+// Without a plugin the choice falls back to pure Go. go-xla reads its search
+// path once per process, so this runs in a child process.
+func TestBackendWithoutPlugin(t *testing.T) {
+	if os.Getenv("MNISTLIB_TEST_CHILD") == "1" {
+		b, reason, err := chooseBackend()
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Printf("CHOICE %s: %s\n", b.Name(), reason)
+		return
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestBackendWithoutPlugin$")
+	cmd.Env = append(os.Environ(), "MNISTLIB_TEST_CHILD=1", "GOMLX_BACKEND=", "LD_LIBRARY_PATH=",
+		"PJRT_PLUGIN_LIBRARY_PATH="+t.TempDir())
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("child: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "CHOICE Go Backend: pure Go; XLA's CPU plugin was not found") {
+		t.Errorf("without a plugin the choice was:\n%s", out)
+	}
+}
+
+// The same weights give the same outputs on XLA and on pure Go, and a short
+// training from them reaches similar accuracy on both.
+func TestBackendsAgree(t *testing.T) {
+	_, data := loadReal(t)
+	x, _ := Normalize(Flatten(Images{N: 2000, Rows: 28, Cols: 28, Pix: data.Train.Images.Pix[:2000*784]}))
+	y := ToCategorical(data.Train.Labels[:2000], 10)
+	xTest, _ := Normalize(Flatten(Images{N: 500, Rows: 28, Cols: 28, Pix: data.Test.Images.Pix[:500*784]}))
+	yTest := ToCategorical(data.Test.Labels[:500], 10)
+	defer func() { backendInUse = nil }()
+	for _, cfg := range []Config{MLPConfig(), CNNConfig()} {
+		m, err := New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir := filepath.Join(t.TempDir(), cfg.Kind)
+		if err := m.Save(dir); err != nil {
+			t.Fatal(err)
+		}
+		probs := map[string][][]float32{}
+		acc := map[string]float64{}
+		for _, backend := range []string{"go", "xla:cpu"} {
+			if err := SetBackend(backend); err != nil {
+				t.Fatal(err)
+			}
+			m, err := Load(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if probs[backend], err = m.Predict(xTest); err != nil {
+				t.Fatal(err)
+			}
+			m.Out = nil
+			if _, err := m.Fit(x, y, 1, 100, 0); err != nil {
+				t.Fatal(err)
+			}
+			_, acc[backend], _ = m.Evaluate(xTest, yTest)
+		}
+		worst := 0.0
+		for i, row := range probs["go"] {
+			for j, v := range row {
+				worst = math.Max(worst, math.Abs(float64(v-probs["xla:cpu"][i][j])))
+			}
+		}
+		if worst > 1e-4 {
+			t.Errorf("%s: outputs differ by up to %g between go and xla", cfg.Kind, worst)
+		}
+		if math.Abs(acc["go"]-acc["xla:cpu"]) > 0.03 || acc["go"] < 0.6 {
+			t.Errorf("%s: accuracy after one short epoch: go %.3f, xla %.3f", cfg.Kind, acc["go"], acc["xla:cpu"])
+		}
+		t.Logf("%s: max output difference %.2g; accuracy go %.3f, xla %.3f", cfg.Kind, worst, acc["go"], acc["xla:cpu"])
+	}
+}
