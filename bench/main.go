@@ -17,10 +17,8 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
-	"slices"
 	"strings"
 	"syscall"
-	"time"
 
 	"github.com/gonb-mnist/workbook/mnistlib"
 )
@@ -98,26 +96,23 @@ func train(name string) (result, error) {
 		return result{}, err
 	}
 	y, yTest := mnistlib.ToCategorical(data.Train.Labels, 10), mnistlib.ToCategorical(data.Test.Labels, 10)
-	mnistlib.BackendLog = os.Stderr
+	mnistlib.Messages = os.Stderr
 	m, err := mnistlib.New(cfg)
 	if err != nil {
 		return result{}, err
 	}
 	m.Out = os.Stderr
-	var epochs []float64
-	for range *flagEpochs {
-		start := time.Now()
-		if _, err := m.Fit(x, y, 1, *flagBatch, 0.2); err != nil {
-			return result{}, err
-		}
-		epochs = append(epochs, time.Since(start).Seconds())
+	m.Progress = nil
+	h, err := m.Fit(x, y, *flagEpochs, *flagBatch, 0.2)
+	if err != nil {
+		return result{}, err
 	}
 	_, acc, err := m.Evaluate(xTest, yTest)
 	if err != nil {
 		return result{}, err
 	}
-	return result{Model: name, Backend: mnistlib.BackendDescription(), SecondsPerEpoch: medianAfterFirst(epochs),
-		TestAccuracy: acc, Epochs: epochs}, nil
+	return result{Model: name, Backend: mnistlib.BackendDescription(), SecondsPerEpoch: h.SecondsPerEpoch(),
+		TestAccuracy: acc, Epochs: h.Seconds}, nil
 }
 
 func runChild(name string) (result, error) {
@@ -136,18 +131,6 @@ func runChild(name string) (result, error) {
 		r.PeakMiB = float64(ru.Maxrss) / 1024 // Linux reports KiB
 	}
 	return r, nil
-}
-
-// medianAfterFirst skips the first epoch (it includes compiling the graph).
-func medianAfterFirst(s []float64) float64 {
-	if len(s) > 1 {
-		s = s[1:]
-	}
-	s = slices.Sorted(slices.Values(s))
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
 func printTable(rows []result) {

@@ -18,8 +18,9 @@ var (
 	backendMu     sync.Mutex
 	backendInUse  compute.Backend
 	backendReason string
-	// BackendLog receives the one line that says which backend runs and why.
-	BackendLog io.Writer = os.Stdout
+	// Messages receives the lines the library prints for the reader: which
+	// backend runs and why, and whether a checkpoint was loaded or saved.
+	Messages io.Writer = os.Stdout
 )
 
 // Backend returns the compute backend, starting it on first use:
@@ -41,7 +42,7 @@ func Backend() (compute.Backend, error) {
 		return nil, err
 	}
 	backendInUse, backendReason = b, reason
-	fmt.Fprintf(BackendLog, "backend: %s (%s)\n", b.Name(), reason)
+	fmt.Fprintf(Messages, "backend: %s (%s)\n", b.Name(), reason)
 	return b, nil
 }
 
@@ -55,7 +56,7 @@ func SetBackend(config string) error {
 	backendMu.Lock()
 	defer backendMu.Unlock()
 	backendInUse, backendReason = b, "chosen by SetBackend"
-	fmt.Fprintf(BackendLog, "backend: %s (%s)\n", b.Name(), backendReason)
+	fmt.Fprintf(Messages, "backend: %s (%s)\n", b.Name(), backendReason)
 	return nil
 }
 

@@ -39,6 +39,7 @@ type manifest struct {
 	Format        string          `json:"format"`
 	Config        Config          `json:"config"`
 	History       History         `json:"history"`
+	Fitted        FitParams       `json:"fitted"`
 	Variables     []savedVariable `json:"variables"`
 	WeightsSHA256 string          `json:"weights_sha256"`
 }
@@ -76,7 +77,7 @@ func (m *Model) Save(dir string) (err error) {
 	}()
 
 	// Weights first, hashing as we go.
-	man := manifest{Format: checkpointFormat, Config: m.Config, History: m.History}
+	man := manifest{Format: checkpointFormat, Config: m.Config, History: m.History, Fitted: m.Fitted}
 	var weights []byte
 	for v := range m.store.IterVariables() {
 		value, err := v.Value()
@@ -170,7 +171,7 @@ func readCheckpoint(dir string) (man manifest, weights []byte, _ string, err err
 		if _, errOld := os.Stat(filepath.Join(dir+".old", manifestFile)); errOld == nil {
 			dir += ".old" // An interrupted Save left the last good checkpoint here.
 		} else {
-			return man, nil, dir, fmt.Errorf("checkpoint %s: folder does not exist", dir)
+			return man, nil, dir, fmt.Errorf("checkpoint %s: folder does not exist (%w)", dir, fs.ErrNotExist)
 		}
 	}
 	manJSON, err := os.ReadFile(filepath.Join(dir, manifestFile))
@@ -246,7 +247,7 @@ func (m *Model) setVariables(man manifest, weights []byte, dir string) error {
 		}
 		v.SetTrainable(sv.Trainable)
 	}
-	m.History = man.History
+	m.History, m.Fitted = man.History, man.Fitted
 	return nil
 }
 

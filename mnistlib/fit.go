@@ -25,6 +25,16 @@ type History struct {
 	Accuracy    []float64 `json:"accuracy"`
 	ValLoss     []float64 `json:"val_loss,omitempty"`
 	ValAccuracy []float64 `json:"val_accuracy,omitempty"`
+	Seconds     []float64 `json:"seconds,omitempty"` // wall time of each epoch, validation included
+}
+
+// FitParams records how a model was trained, so a later cell can tell
+// whether a checkpoint matches what it asks for.
+type FitParams struct {
+	Epochs          int     `json:"epochs"` // in total, across Fit calls
+	BatchSize       int     `json:"batch_size"`
+	ValidationSplit float64 `json:"validation_split"`
+	Rows            int     `json:"rows"` // rows given to Fit, validation included
 }
 
 func (h *History) append(o History) {
@@ -32,6 +42,7 @@ func (h *History) append(o History) {
 	h.Accuracy = append(h.Accuracy, o.Accuracy...)
 	h.ValLoss = append(h.ValLoss, o.ValLoss...)
 	h.ValAccuracy = append(h.ValAccuracy, o.ValAccuracy...)
+	h.Seconds = append(h.Seconds, o.Seconds...)
 }
 
 // evalBatchSize is the number of rows per step of Evaluate and Predict.
@@ -99,7 +110,7 @@ func (m *Model) Fit(xs, ys *tensors.Tensor, epochs, batchSize int, validationSpl
 			accSum += n * scalar(metrics[2])
 			_ = metrics[1].FinalizeAll()
 			if m.Progress != nil {
-				m.Progress(step+1, steps)
+				m.Progress(epoch+1, epochs, step+1, steps)
 			}
 		}
 		ep := History{Loss: []float64{lossSum / float64(numTrain)}, Accuracy: []float64{accSum / float64(numTrain)}}
@@ -114,8 +125,10 @@ func (m *Model) Fit(xs, ys *tensors.Tensor, epochs, batchSize int, validationSpl
 			line = fmt.Sprintf("%d/%d - %s - loss: %.4f - accuracy: %.4f - val_loss: %.4f - val_accuracy: %.4f",
 				steps, steps, kerasDuration(time.Since(start)), ep.Loss[0], ep.Accuracy[0], vLoss, vAcc)
 		}
+		ep.Seconds = []float64{time.Since(start).Seconds()}
 		hist.append(ep)
 		m.History.append(ep)
+		m.Fitted = FitParams{Epochs: len(m.History.Loss), BatchSize: batchSize, ValidationSplit: validationSplit, Rows: len(x)}
 		fmt.Fprintf(out, "Epoch %d/%d\n%s\n", epoch+1, epochs, line)
 	}
 	return hist, nil

@@ -129,13 +129,13 @@ func (c Config) Validate() error {
 type Model struct {
 	Config  Config
 	History History // all epochs trained so far, across Fit calls and Save/Load
+	Fitted  FitParams
 
 	// Out receives the Keras verbose=2 lines of Fit ("Epoch 1/10", "240/240 - 2s - loss: ...").
 	// Set it to nil (or io.Discard) for silence. New sets it to os.Stdout.
 	Out io.Writer
-	// Progress, if set, is called after every training step of Fit with the step in the
-	// epoch (1-based) and the number of steps per epoch -- e.g. to draw a progress bar.
-	Progress func(step, total int)
+	// Progress draws a bar within each epoch; New sets DefaultProgress(), nil hides it.
+	Progress Progress
 
 	backend  compute.Backend
 	store    *model.Store
@@ -166,7 +166,7 @@ func New(cfg Config) (*Model, error) {
 		return nil, err
 	}
 	cfg.Filters = append([]int(nil), cfg.Filters...)
-	m := &Model{Config: cfg, Out: os.Stdout, backend: backend, store: model.NewStore()}
+	m := &Model{Config: cfg, Out: os.Stdout, Progress: DefaultProgress(), backend: backend, store: model.NewStore()}
 	if err := m.store.SetRNGStateFromSeed(cfg.Seed); err != nil {
 		return nil, err
 	}

@@ -16,6 +16,8 @@ fi
 # download one at run time.
 export PJRT_PLUGIN_LIBRARY_PATH="${PJRT_PLUGIN_LIBRARY_PATH:-$TOOLS/pjrt}"
 export GOMLX_NO_AUTO_INSTALL=1
+# Trained models the notebooks pass from cell to cell (quick mode: quick/).
+export WORKBOOK_CHECKPOINTS="${WORKBOOK_CHECKPOINTS:-$BUILD/checkpoints}"
 # GoNB leaves gonb_* folders in TMPDIR; keep them in the build folder.
 export TMPDIR="$BUILD/tmp"
 mkdir -p "$TMPDIR"

@@ -1,0 +1,94 @@
+package mnistlib
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TrainOrLoad trains once, reuses the checkpoint while the run is unchanged,
+// and trains again when a parameter changes.
+func TestTrainOrLoad(t *testing.T) {
+	_, data := loadReal(t)
+	t.Setenv(EnvQuick, "1")
+	t.Setenv(EnvCheckpoints, t.TempDir())
+	var log bytes.Buffer
+	Messages = &log
+	defer func() { Messages = os.Stdout }()
+	p, err := Prepare(data, KindMLP)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := p.XTrain.Shape().Dimensions; got[0] != quickTrainRows || got[1] != 784 {
+		t.Fatalf("quick mode training data %v, want [%d 784]", got, quickTrainRows)
+	}
+	run := TutorialMLP()
+	steps := []struct {
+		change func(r *Run)
+		want   string
+	}{
+		{func(r *Run) {}, "saved to"},
+		{func(r *Run) {}, "loaded"},
+		{func(r *Run) { r.Config.Units = 64 }, "saved to"},
+		{func(r *Run) { r.Config.Units = 64; r.BatchSize = 100 }, "saved to"},
+		{func(r *Run) { r.Config.Units = 64; r.BatchSize = 100 }, "loaded"},
+	}
+	for i, s := range steps {
+		r := run
+		s.change(&r)
+		log.Reset()
+		m, err := TrainOrLoad(r, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(log.String(), s.want) {
+			t.Errorf("step %d: log %q, want %q", i, log.String(), s.want)
+		}
+		if len(m.History.Loss) != quickEpochs || m.Config.Units != r.Config.Units {
+			t.Errorf("step %d: %d epochs of %d units", i, len(m.History.Loss), m.Config.Units)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(CheckpointDir(), "mlp", manifestFile)); err != nil || !strings.HasSuffix(CheckpointDir(), "quick") {
+		t.Errorf("checkpoint not under the quick folder %s: %v", CheckpointDir(), err)
+	}
+}
+
+func TestConfusionAndMistakes(t *testing.T) {
+	labels := Labels{0, 1, 2, 2, 9}
+	pred := []int{0, 7, 2, 2, 4}
+	cm := ConfusionMatrix(pred, labels)
+	if cm[1][7] != 1 || cm[2][2] != 2 || cm[9][4] != 1 || cm[0][0] != 1 {
+		t.Errorf("confusion matrix %v", cm)
+	}
+	if got := Mistakes(pred, labels); len(got) != 2 || got[0] != 1 || got[1] != 4 {
+		t.Errorf("mistakes %v, want [1 4]", got)
+	}
+	html := ConfusionHTML(cm, MNIST.ClassNames)
+	if !strings.Contains(html, "confusion matrix") || strings.Count(html, "<td") != 100 {
+		t.Errorf("confusion HTML has %d cells", strings.Count(html, "<td"))
+	}
+}
+
+func TestHistoryChartLabels(t *testing.T) {
+	h := History{Accuracy: []float64{0.9, 0.95}, ValAccuracy: []float64{0.92, 0.93}, Loss: []float64{0.3, 0.2}, ValLoss: []float64{0.25, 0.24}}
+	for _, c := range []struct {
+		metric string
+		zh     bool
+		want   []string
+	}{
+		{"accuracy", true, []string{"训练准确率", "验证准确率", "训练历史", "训练次数", "准确率"}},
+		{"loss", false, []string{"train loss", "validation loss", "epoch"}},
+	} {
+		svg := HistoryChart(h, c.metric, c.zh).SVG()
+		for _, w := range c.want {
+			if !strings.Contains(svg, w) {
+				t.Errorf("%s chart lacks %q", c.metric, w)
+			}
+		}
+	}
+	if g := h.Gap(); g < 0.0199 || g > 0.0201 {
+		t.Errorf("gap %v, want 0.02", g)
+	}
+}
