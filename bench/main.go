@@ -32,7 +32,7 @@ var (
 
 // result is one row of the table.
 type result struct {
-	Model, Backend string
+	Model, Backend  string
 	SecondsPerEpoch float64
 	TestAccuracy    float64
 	PeakMiB         float64
