@@ -99,3 +99,10 @@ func (s Subset) check(name string) error {
 	}
 	return nil
 }
+
+// Slice returns images from up to to (like images[from:to] in NumPy). It
+// shares memory with im.
+func (im Images) Slice(from, to int) Images {
+	size := im.Rows * im.Cols
+	return Images{N: to - from, Rows: im.Rows, Cols: im.Cols, Pix: im.Pix[from*size : to*size]}
+}

@@ -70,7 +70,7 @@ func TestSummaryParams(t *testing.T) {
 	}
 	m, _ := New(MLPConfig())
 	s := m.Summary()
-	for _, want := range []string{"dense (Dense)               (None, 256)               200960", "dense_1 (Dense)             (None, 10)                2570"} {
+	for _, want := range []string{"dense (Dense)                  (None, 256)               200960", "dense_1 (Dense)                (None, 10)                2570"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("summary lacks %q:\n%s", want, s)
 		}

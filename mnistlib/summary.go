@@ -56,10 +56,10 @@ func (m *Model) Layers() []Layer {
 // Summary returns a Keras-like table of the layers, their output shapes and parameter counts.
 func (m *Model) Summary() string {
 	var b strings.Builder
-	line := func(ch string) { b.WriteString(strings.Repeat(ch, 65) + "\n") }
+	line := func(ch string) { b.WriteString(strings.Repeat(ch, 68) + "\n") }
 	fmt.Fprintf(&b, "Model: %q\n", m.Config.Kind)
 	line("_")
-	fmt.Fprintf(&b, " %-27s %-25s %-9s\n", "Layer (type)", "Output Shape", "Param #")
+	fmt.Fprintf(&b, " %-30s %-25s %-9s\n", "Layer (type)", "Output Shape", "Param #")
 	line("=")
 	total := 0
 	for i, l := range m.Layers() {
@@ -71,7 +71,7 @@ func (m *Model) Summary() string {
 			dims = append(dims, strconv.Itoa(d))
 		}
 		shape := "(" + strings.Join(dims, ", ") + ")"
-		fmt.Fprintf(&b, " %-27s %-25s %-9d\n", l.Name+" ("+l.Type+")", shape, l.Params)
+		fmt.Fprintf(&b, " %-30s %-25s %-9d\n", l.Name+" ("+l.Type+")", shape, l.Params)
 		total += l.Params
 	}
 	line("=")

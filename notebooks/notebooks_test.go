@@ -37,10 +37,62 @@ func TestNotebooks(t *testing.T) {
 			"train_label[0] = 5 → [0 0 0 0 0 1 0 0 0 0]",
 			"CNN input: (60000, 28, 28, 1)",
 		}},
+		// Quick mode from here on: 6000 training images, at most 2 epochs.
+		{"04_mlp.ipynb", []string{
+			"Total params: 203,530",
+			"Epoch 1/2\n24/24 - ", " - val_accuracy: 0.",
+			"train_history.history['val_accuracy'] = [0.",
+			"<svg", "训练准确率", "验证准确率",
+			"scores = [0.", "test accuracy: 0.",
+			"true label: 7",
+		}},
+		{"05_better_mlp.ipynb", []string{
+			"units=256 layers=1 epochs=2: 203530 parameters",
+			"units=1000 layers=1 epochs=2: 795010 parameters",
+			"units=256 layers=2 epochs=2: 269322 parameters",
+			"<svg",
+		}},
+		{"06_overfitting_dropout.ipynb", []string{
+			"loaded", // the MLP of notebook 04, from its checkpoint
+			"mlp: train accuracy 0.", "mlp_dropout: train accuracy 0.", "gap ",
+			"<svg",
+		}},
+		{"07_predict_and_save.ipynb", []string{
+			"[image/png]", // the samples as the model sees them
+			"9.bmp        → 9 (probability",
+			"saved to number_model",
+			"loaded a mlp with 203530 parameters, trained for 2 epochs",
+			"no model.json in the folder",
+		}},
+		{"08_cnn.ipynb", []string{
+			"x_train: (6000, 28, 28, 1)  y_train: (6000, 10)",
+			"Total params: 403,242",
+			"conv2d (Conv2D)", "max_pooling2d (MaxPooling2D)",
+			"<svg", "test accuracy: 0.", "first 20 predictions: [",
+		}},
+		{"09_compare.ipynb", []string{
+			"mlp          params  203530", "cnn          params  403242",
+			"<table>", "<svg", "confusion matrix",
+			"mistakes on 1000 test digits", "[image/png]",
+		}},
+	}
+	// Quick mode, and no checkpoints left from an earlier run: the notebooks
+	// must train their models, not only load them.
+	t.Setenv("WORKBOOK_QUICK", "1")
+	if dir := os.Getenv("WORKBOOK_CHECKPOINTS"); dir != "" {
+		os.RemoveAll(filepath.Join(dir, "quick"))
 	}
 	for _, c := range cases {
 		t.Run(strings.TrimSuffix(c.notebook, ".ipynb"), func(t *testing.T) {
 			out := execute(t, c.notebook)
+			if strings.Contains(c.notebook, "07_") {
+				// Saved and loaded models predict the same: the same lines, three times.
+				line := out[strings.Index(out, "9.bmp "):]
+				line = line[:strings.Index(line, "\n")]
+				if n := strings.Count(out, line); n != 3 {
+					t.Errorf("prediction %q appears %d times, want 3 (trained, saved, loaded)", line, n)
+				}
+			}
 			for _, w := range c.want {
 				if !strings.Contains(out, w) {
 					t.Errorf("%s: output lacks %q; the outputs were:\n%s", c.notebook, w, out)
