@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"sync"
 
 	"github.com/gomlx/compute"
@@ -132,7 +131,7 @@ type Model struct {
 	Fitted  FitParams
 
 	// Out receives the Keras verbose=2 lines of Fit ("Epoch 1/10", "240/240 - 2s - loss: ...").
-	// Set it to nil (or io.Discard) for silence. New sets it to os.Stdout.
+	// Set it to nil (or io.Discard) for silence. New sets it to Messages (os.Stdout).
 	Out io.Writer
 	// Progress draws a bar within each epoch; New sets DefaultProgress(), nil hides it.
 	Progress Progress
@@ -166,7 +165,7 @@ func New(cfg Config) (*Model, error) {
 		return nil, err
 	}
 	cfg.Filters = append([]int(nil), cfg.Filters...)
-	m := &Model{Config: cfg, Out: os.Stdout, Progress: DefaultProgress(), backend: backend, store: model.NewStore()}
+	m := &Model{Config: cfg, Out: Messages, Progress: DefaultProgress(), backend: backend, store: model.NewStore()}
 	if err := m.store.SetRNGStateFromSeed(cfg.Seed); err != nil {
 		return nil, err
 	}
