@@ -15,7 +15,7 @@ type Data struct {
 	Source string
 }
 
-// Subset is one half of the data set: images and their labels.
+// Subset is one part of the data set (training or test): images and their labels.
 type Subset struct {
 	Images Images
 	Labels Labels
@@ -100,8 +100,8 @@ func (s Subset) check(name string) error {
 	return nil
 }
 
-// Slice returns images from up to to (like images[from:to] in NumPy). It
-// shares memory with im.
+// Slice returns images from, from+1, …, to-1 (images[from:to] in NumPy),
+// sharing memory with im.
 func (im Images) Slice(from, to int) Images {
 	size := im.Rows * im.Cols
 	return Images{N: to - from, Rows: im.Rows, Cols: im.Cols, Pix: im.Pix[from*size : to*size]}

@@ -72,11 +72,7 @@ func Prepare(data *Data, kind string) (*Prepared, error) {
 // head returns the first n images and labels (all of them if fewer).
 func (s Subset) head(n int) Subset {
 	n = min(n, s.Images.N)
-	size := s.Images.Rows * s.Images.Cols
-	return Subset{
-		Images: Images{N: n, Rows: s.Images.Rows, Cols: s.Images.Cols, Pix: s.Images.Pix[:n*size]},
-		Labels: s.Labels[:n],
-	}
+	return Subset{Images: s.Images.Slice(0, n), Labels: s.Labels[:n]}
 }
 
 // Run is one training run as a notebook asks for it: a model and how to fit it.
