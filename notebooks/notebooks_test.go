@@ -87,7 +87,7 @@ func TestNotebooks(t *testing.T) {
 			out := execute(t, c.notebook)
 			if strings.Contains(c.notebook, "07_") {
 				// Saved and loaded models predict the same: the same lines, three times.
-				line, _, _ := strings.Cut(out[max(strings.Index(out, "9.bmp "), 0):], "\n")
+				line, _, _ := strings.Cut(out[max(strings.Index(out, "9.bmp        → "), 0):], "\n")
 				if n := strings.Count(out, line); n != 3 {
 					t.Errorf("prediction %q appears %d times, want 3 (trained, saved, loaded)", line, n)
 				}
