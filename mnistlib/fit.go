@@ -26,6 +26,9 @@ type History struct {
 	ValLoss     []float64 `json:"val_loss,omitempty"`
 	ValAccuracy []float64 `json:"val_accuracy,omitempty"`
 	Seconds     []float64 `json:"seconds,omitempty"` // wall time of each epoch, validation included
+	// FeedSeconds is the part of each epoch spent outside the compiled
+	// training step building batches (the data feed).
+	FeedSeconds []float64 `json:"feed_seconds,omitempty"`
 }
 
 // FitParams records how a model was trained, so a later cell can tell
@@ -43,6 +46,7 @@ func (h *History) append(o History) {
 	h.ValLoss = append(h.ValLoss, o.ValLoss...)
 	h.ValAccuracy = append(h.ValAccuracy, o.ValAccuracy...)
 	h.Seconds = append(h.Seconds, o.Seconds...)
+	h.FeedSeconds = append(h.FeedSeconds, o.FeedSeconds...)
 }
 
 // evalBatchSize is the number of rows per step of Evaluate and Predict.
@@ -94,12 +98,15 @@ func (m *Model) Fit(xs, ys *tensors.Tensor, epochs, batchSize int, validationSpl
 		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 
 		var lossSum, accSum float64
+		var feed time.Duration
 		for step := range steps {
+			feedStart := time.Now()
 			rows := order[step*batchSize : min((step+1)*batchSize, numTrain)]
 			batch := train.Batch{
 				Inputs: []*tensors.Tensor{gatherRows(xTrain, rows)},
 				Labels: []*tensors.Tensor{gatherRows(yTrain, rows)},
 			}
+			feed += time.Since(feedStart)
 			metrics, err := m.trainer.TrainStep(batch) // Takes ownership of the batch tensors.
 			if err != nil {
 				return hist, fmt.Errorf("fit: epoch %d step %d: %w", epoch+1, step+1, err)
@@ -125,7 +132,7 @@ func (m *Model) Fit(xs, ys *tensors.Tensor, epochs, batchSize int, validationSpl
 			line = fmt.Sprintf("%d/%d - %s - loss: %.4f - accuracy: %.4f - val_loss: %.4f - val_accuracy: %.4f",
 				steps, steps, kerasDuration(time.Since(start)), ep.Loss[0], ep.Accuracy[0], vLoss, vAcc)
 		}
-		ep.Seconds = []float64{time.Since(start).Seconds()}
+		ep.Seconds, ep.FeedSeconds = []float64{time.Since(start).Seconds()}, []float64{feed.Seconds()}
 		hist.append(ep)
 		m.History.append(ep)
 		m.Fitted = FitParams{Epochs: len(m.History.Loss), BatchSize: batchSize, ValidationSplit: validationSplit, Rows: len(x)}

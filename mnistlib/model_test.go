@@ -258,6 +258,6 @@ func accuracyOf(pred []int, labels Labels) float64 {
 
 // withoutTimes drops the epoch durations, which no two runs share.
 func withoutTimes(h History) History {
-	h.Seconds = nil
+	h.Seconds, h.FeedSeconds = nil, nil
 	return h
 }
