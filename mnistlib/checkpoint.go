@@ -150,7 +150,7 @@ func (m *Model) LoadWeights(dir string) error {
 		return err
 	}
 	if got, want := architecture(man.Config), architecture(m.Config); got != want {
-		return fmt.Errorf("checkpoint %s holds a different model: %s, but this model is %s", dir, got, want)
+		return fmt.Errorf("checkpoint %s holds a different model: %s, but this model is %s; mnistlib.Load(dir) builds the model a checkpoint holds", dir, got, want)
 	}
 	return m.setVariables(man, weights, dir)
 }
@@ -181,7 +181,7 @@ func readCheckpoint(dir string) (man manifest, weights []byte, _ string, err err
 		return man, nil, dir, fmt.Errorf("checkpoint %s: %w", dir, err)
 	}
 	if err := json.Unmarshal(manJSON, &man); err != nil {
-		return man, nil, dir, fmt.Errorf("checkpoint %s: corrupt %s: %w", dir, manifestFile, err)
+		return man, nil, dir, fmt.Errorf("checkpoint %s: corrupt %s: %w; delete the folder and train again, or restore a good copy", dir, manifestFile, err)
 	}
 	if man.Format != checkpointFormat {
 		return man, nil, dir, fmt.Errorf("checkpoint %s: unknown format %q in %s, want %q", dir, man.Format, manifestFile, checkpointFormat)
@@ -192,12 +192,12 @@ func readCheckpoint(dir string) (man manifest, weights []byte, _ string, err err
 	}
 	sum := sha256.Sum256(weights)
 	if hex.EncodeToString(sum[:]) != man.WeightsSHA256 {
-		return man, nil, dir, fmt.Errorf("checkpoint %s: corrupt %s: checksum does not match %s", dir, weightsFile, manifestFile)
+		return man, nil, dir, fmt.Errorf("checkpoint %s: corrupt %s: checksum does not match %s; delete the folder and train again, or restore a good copy", dir, weightsFile, manifestFile)
 	}
 	for _, sv := range man.Variables {
 		want := int64(shapes.Make(sv.DType, sv.Shape...).ByteSize())
 		if sv.Offset < 0 || sv.Bytes != want || sv.Offset+sv.Bytes > int64(len(weights)) {
-			return man, nil, dir, fmt.Errorf("checkpoint %s: corrupt entry for %s in %s", dir, sv.Path, manifestFile)
+			return man, nil, dir, fmt.Errorf("checkpoint %s: corrupt entry for %s in %s; delete the folder and train again, or restore a good copy", dir, sv.Path, manifestFile)
 		}
 	}
 	return man, weights, dir, nil
