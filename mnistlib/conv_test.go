@@ -137,3 +137,29 @@ func TestMaxPool2x2MatchesStock(t *testing.T) {
 		})
 	}
 }
+
+// gatherPatches lays out each pixel's 5×5 neighbourhood in the order
+// Conv2DSame's im2col uses, zero outside the image.
+func TestGatherPatches(t *testing.T) {
+	img := make([]float32, InputSize)
+	for i := range img {
+		img[i] = float32(i + 1) // pixel (y, x) holds y*28+x+1; 0 means padding
+	}
+	patches := tensors.MustCopyFlatData[float32](gatherPatches([][]float32{img}, []int{0}, 5))
+	at := func(y, x, dy, dx int) float32 { return patches[(y*ImageSize+x)*25+dy*5+dx] }
+	for _, c := range []struct {
+		y, x, dy, dx int
+		want         float32
+	}{
+		{0, 0, 0, 0, 0},                // above and left of the image
+		{0, 0, 2, 2, 1},                // the centre tap is the pixel itself
+		{0, 0, 4, 4, 2*28 + 2 + 1},     // two down, two right
+		{14, 14, 0, 0, 12*28 + 12 + 1}, // top-left tap of an inner pixel
+		{27, 27, 4, 4, 0},              // below and right of the image
+		{27, 27, 2, 1, 27*28 + 26 + 1}, // one to the left
+	} {
+		if got := at(c.y, c.x, c.dy, c.dx); got != c.want {
+			t.Errorf("patch of (%d,%d), tap (%d,%d) = %v, want %v", c.y, c.x, c.dy, c.dx, got, c.want)
+		}
+	}
+}

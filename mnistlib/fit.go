@@ -103,7 +103,7 @@ func (m *Model) Fit(xs, ys *tensors.Tensor, epochs, batchSize int, validationSpl
 			feedStart := time.Now()
 			rows := order[step*batchSize : min((step+1)*batchSize, numTrain)]
 			batch := train.Batch{
-				Inputs: []*tensors.Tensor{gatherRows(xTrain, rows)},
+				Inputs: []*tensors.Tensor{m.gatherInputs(xTrain, rows)},
 				Labels: []*tensors.Tensor{gatherRows(yTrain, rows)},
 			}
 			feed += time.Since(feedStart)
@@ -168,7 +168,7 @@ func (m *Model) evaluate(x, y [][]float32) (loss, accuracy float64, err error) {
 	var lossSum, hits float64
 	for start := 0; start < len(x); start += evalBatchSize {
 		rows := span(start, min(start+evalBatchSize, len(x)))
-		out, err := m.evalExec.Call(gatherRows(x, rows), gatherRows(y, rows))
+		out, err := m.evalExec.Call(m.gatherInputs(x, rows), gatherRows(y, rows))
 		if err != nil {
 			return 0, 0, fmt.Errorf("evaluate: %w", err)
 		}
@@ -193,7 +193,7 @@ func (m *Model) predict(x [][]float32) ([][]float32, error) {
 	flat := make([]float32, 0, len(x)*NumClasses)
 	for start := 0; start < len(x); start += evalBatchSize {
 		rows := span(start, min(start+evalBatchSize, len(x)))
-		out, err := m.probExec.Call(gatherRows(x, rows))
+		out, err := m.probExec.Call(m.gatherInputs(x, rows))
 		if err != nil {
 			return nil, fmt.Errorf("predict: %w", err)
 		}
@@ -221,6 +221,45 @@ func Argmax(rows [][]float32) []int {
 		}
 	}
 	return res
+}
+
+// gatherInputs builds the model's input for the given rows of x: the images
+// as they are, or their patches (see Model.feedPatches).
+func (m *Model) gatherInputs(x [][]float32, rows []int) *tensors.Tensor {
+	if m.feedPatches {
+		return gatherPatches(x, rows, m.Config.KernelSize)
+	}
+	return gatherRows(x, rows)
+}
+
+// gatherPatches cuts each 28×28 image into its k×k neighbourhoods, zero-padded
+// like 'same' padding: element [n, y, x, dy*k+dx] is pixel (y+dy-p, x+dx-p)
+// of image n, p = (k-1)/2 -- the order Conv2DSame's im2col uses.
+func gatherPatches(x [][]float32, rows []int, k int) *tensors.Tensor {
+	p, kk := (k-1)/2, k*k
+	t := tensors.FromShape(shapes.Make(dtypes.Float32, len(rows), ImageSize, ImageSize, kk))
+	tensors.MustMutableFlatData(t, func(flat []float32) {
+		for i, r := range rows {
+			img, out := x[r], flat[i*InputSize*kk:(i+1)*InputSize*kk]
+			for y := range ImageSize {
+				for dy := range k {
+					sy := y + dy - p
+					if sy < 0 || sy >= ImageSize {
+						continue
+					}
+					for xx := range ImageSize {
+						base := (y*ImageSize+xx)*kk + dy*k
+						for dx := range k {
+							if sx := xx + dx - p; sx >= 0 && sx < ImageSize {
+								out[base+dx] = img[sy*ImageSize+sx]
+							}
+						}
+					}
+				}
+			}
+		}
+	})
+	return t
 }
 
 // gatherRows copies the given rows of x into a new [len(rows), width] float32 tensor.

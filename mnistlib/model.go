@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strings"
 	"sync"
 
 	"github.com/gomlx/compute"
@@ -136,11 +137,15 @@ type Model struct {
 	// Progress draws a bar within each epoch; New sets DefaultProgress(), nil hides it.
 	Progress Progress
 
-	backend  compute.Backend
-	store    *model.Store
-	trainer  *train.Trainer
-	evalExec *model.Exec // (x, y) -> (sum of losses, number correct)
-	probExec *model.Exec // x -> softmax probabilities
+	backend compute.Backend
+	store   *model.Store
+	// feedPatches: the data feed cuts the CNN's input into 5×5 patches in Go,
+	// so the first convolution needs no Slice/Concatenate in the graph. That
+	// is what the pure-Go backend is slow at; XLA does it fast itself.
+	feedPatches bool
+	trainer     *train.Trainer
+	evalExec    *model.Exec // (x, y) -> (sum of losses, number correct)
+	probExec    *model.Exec // x -> softmax probabilities
 }
 
 var (
@@ -166,6 +171,7 @@ func New(cfg Config) (*Model, error) {
 	}
 	cfg.Filters = append([]int(nil), cfg.Filters...)
 	m := &Model{Config: cfg, Out: Messages, Progress: DefaultProgress(), backend: backend, store: model.NewStore()}
+	m.feedPatches = cfg.Kind == KindCNN && !cfg.StockOps && !strings.HasPrefix(backend.Name(), "xla")
 	if err := m.store.SetRNGStateFromSeed(cfg.Seed); err != nil {
 		return nil, err
 	}
@@ -198,7 +204,11 @@ func New(cfg Config) (*Model, error) {
 func (m *Model) logits(scope *model.Scope, x *Node) *Node {
 	cfg := m.Config
 	scope = scope.WithInitializer(kernelInitializer(m.store, cfg.KernelInit))
-	if x.Rank() != 2 || x.Shape().Dimensions[1] != InputSize {
+	if m.feedPatches {
+		if x.Rank() != 4 || x.Shape().Dimensions[3] != cfg.KernelSize*cfg.KernelSize {
+			panic(fmt.Sprintf("model input must be patches [batch, 28, 28, %d], got %s", cfg.KernelSize*cfg.KernelSize, x.Shape()))
+		}
+	} else if x.Rank() != 2 || x.Shape().Dimensions[1] != InputSize {
 		panic(fmt.Sprintf("model input must be [batch, %d], got %s", InputSize, x.Shape()))
 	}
 	batch := x.Shape().Dimensions[0]
@@ -209,10 +219,14 @@ func (m *Model) logits(scope *model.Scope, x *Node) *Node {
 			x = layers.DropoutStatic(scope, x, cfg.Dropout)
 		}
 	case KindCNN:
-		x = Reshape(x, batch, ImageSize, ImageSize, 1) // NHWC, as Keras.
+		if !m.feedPatches {
+			x = Reshape(x, batch, ImageSize, ImageSize, 1) // NHWC, as Keras.
+		}
 		for i, filters := range cfg.Filters {
 			convScope := scope.In("conv_%d", i)
-			if cfg.StockOps {
+			if i == 0 && m.feedPatches {
+				x = convBlockOnPatches(convScope, x, filters, cfg.KernelSize)
+			} else if cfg.StockOps {
 				x = layers.Convolution(convScope, x).Filters(filters).KernelSize(cfg.KernelSize).PadSame().Done()
 				x = MaxPool(activation.Relu(x)).Window(2).Done()
 			} else {
@@ -240,6 +254,22 @@ func convBlock(scope *model.Scope, x *Node, filters, kernelSize int) *Node {
 	kernel := scope.VariableWithShape("weights", shapes.Make(dtype, kernelSize, kernelSize, inChannels, filters))
 	bias := scope.VariableWithShape("biases", shapes.Make(dtype, filters))
 	x = MaxPool2x2(Conv2DSame(x, kernel.NodeValue(g), nil))
+	x = Add(x, Reshape(bias.NodeValue(g), 1, 1, 1, filters))
+	return activation.Relu(x)
+}
+
+// convBlockOnPatches is convBlock for the first layer when the data feed has
+// already cut the image into its kernelSize² patches ([N, H, W, k²], see
+// gatherPatches): the convolution is then a single matrix product. It makes
+// the same variables as convBlock.
+func convBlockOnPatches(scope *model.Scope, patches *Node, filters, kernelSize int) *Node {
+	scope = scope.In("conv")
+	g, dtype := patches.Graph(), patches.DType()
+	kernel := scope.VariableWithShape("weights", shapes.Make(dtype, kernelSize, kernelSize, 1, filters))
+	bias := scope.VariableWithShape("biases", shapes.Make(dtype, filters))
+	d := patches.Shape().Dimensions
+	x := MatMul(Reshape(patches, d[0]*d[1]*d[2], d[3]), Reshape(kernel.NodeValue(g), d[3], filters))
+	x = MaxPool2x2(Reshape(x, d[0], d[1], d[2], filters))
 	x = Add(x, Reshape(bias.NodeValue(g), 1, 1, 1, filters))
 	return activation.Relu(x)
 }
