@@ -113,22 +113,15 @@ func (g Gallery) indices() []int {
 	return idx
 }
 
-func (g Gallery) name(class int) string {
-	if class >= 0 && class < len(g.ClassNames) {
-		return g.ClassNames[class]
-	}
-	return fmt.Sprint(class)
-}
-
 func (g Gallery) caption(i int) (text string, wrong bool) {
 	if g.Labels == nil {
 		return "", false
 	}
 	truth := int(g.Labels[i])
 	if g.Predicted == nil || g.Predicted[i] == truth {
-		return g.name(truth), false
+		return className(g.ClassNames, truth), false
 	}
-	return g.name(truth) + "->" + g.name(g.Predicted[i]), true
+	return className(g.ClassNames, truth) + "->" + className(g.ClassNames, g.Predicted[i]), true
 }
 
 // captionLen is the longest caption in characters, to size the cells.

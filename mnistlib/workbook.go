@@ -232,8 +232,9 @@ func ConfusionHTML(cm [NumClasses][NumClasses]int, classNames []string) string {
 	return b.String()
 }
 
+// className is names[i], or the class number when names has none for it.
 func className(names []string, i int) string {
-	if i < len(names) {
+	if i >= 0 && i < len(names) {
 		return names[i]
 	}
 	return fmt.Sprint(i)
