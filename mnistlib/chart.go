@@ -2,11 +2,11 @@ package mnistlib
 
 import (
 	"fmt"
-	"html"
 	"math"
 	"strings"
 
 	"github.com/janpfeifer/gonb/gonbui"
+	"github.com/janpfeifer/gonb/gonbui/protocol"
 )
 
 // LineChart is a small self-contained SVG line chart: no JavaScript and no
@@ -27,53 +27,60 @@ type Series struct {
 // The colours of matplotlib's default cycle, so charts look familiar.
 var palette = []string{"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"}
 
-// fonts lists families that carry Chinese glyphs, for the tutorial's
-// 训练准确率-style labels, before the generic fallback.
-const fonts = `font-family="'Noto Sans CJK SC','Microsoft YaHei','PingFang SC',SimHei,sans-serif"`
-
 // SVG renders the chart.
 func (c LineChart) SVG() string {
-	w, h := orDefault(c.Width, 640), orDefault(c.Height, 360)
+	cv := &svgCanvas{}
+	c.draw(cv)
+	return cv.String()
+}
+
+// PNG renders the same chart as a picture at twice its size in pixels, for
+// places that drop SVG: JupyterLab's "Export as HTML" with its default
+// "Sanitize HTML output" keeps only PNG and JPEG images.
+func (c LineChart) PNG() ([]byte, error) {
+	cv := newRasterCanvas(orDefault(c.Width, 640), orDefault(c.Height, 360), 2)
+	c.draw(cv)
+	return cv.PNG()
+}
+
+// draw lays the chart out on a canvas: title, grid, axes, lines, legend.
+func (c LineChart) draw(cv canvas) {
+	w, h := float64(orDefault(c.Width, 640)), float64(orDefault(c.Height, 360))
 	left, right, top, bottom := 64.0, 20.0, 36.0, 48.0
-	pw, ph := float64(w)-left-right, float64(h)-top-bottom
+	pw, ph := w-left-right, h-top-bottom
 	n, lo, hi := c.extent()
 	x := func(i float64) float64 { return left + (i-1)/math.Max(float64(n-1), 1)*pw }
 	y := func(v float64) float64 { return top + (hi-v)/(hi-lo)*ph }
 
-	var b strings.Builder
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" %s font-size="12">`, w, h, w, h, fonts)
-	fmt.Fprintf(&b, `<rect width="%d" height="%d" fill="white"/>`, w, h)
-	fmt.Fprintf(&b, `<text x="%g" y="22" text-anchor="middle" font-size="15">%s</text>`, left+pw/2, html.EscapeString(c.Title))
+	cv.begin(w, h)
+	cv.text(left+pw/2, 22, 15, middle, c.Title)
 	for _, v := range ticks(lo, hi, 5) { // horizontal grid and y labels
-		fmt.Fprintf(&b, `<line x1="%g" x2="%g" y1="%.1f" y2="%.1f" stroke="#ddd"/>`, left, left+pw, y(v), y(v))
-		fmt.Fprintf(&b, `<text x="%g" y="%.1f" text-anchor="end">%s</text>`, left-6, y(v)+4, trimFloat(v))
+		cv.line([]point{{left, y(v)}, {left + pw, y(v)}}, "#ddd", 1)
+		cv.text(left-6, y(v)+4, 12, end, trimFloat(v))
 	}
 	for _, i := range ticks(1, float64(n), min(n, 10)) { // x labels at whole epochs
 		if i == math.Trunc(i) {
-			fmt.Fprintf(&b, `<text x="%.1f" y="%g" text-anchor="middle">%g</text>`, x(i), top+ph+16, i)
+			cv.text(x(i), top+ph+16, 12, middle, fmt.Sprint(i))
 		}
 	}
-	fmt.Fprintf(&b, `<rect x="%g" y="%g" width="%g" height="%g" fill="none" stroke="#888"/>`, left, top, pw, ph)
-	fmt.Fprintf(&b, `<text x="%g" y="%d" text-anchor="middle">%s</text>`, left+pw/2, h-8, html.EscapeString(c.XLabel))
-	fmt.Fprintf(&b, `<text transform="translate(16 %g) rotate(-90)" text-anchor="middle">%s</text>`, top+ph/2, html.EscapeString(c.YLabel))
+	cv.line([]point{{left, top}, {left + pw, top}, {left + pw, top + ph}, {left, top + ph}, {left, top}}, "#888", 1)
+	cv.text(left+pw/2, h-8, 12, middle, c.XLabel)
+	cv.verticalText(16, top+ph/2, 12, c.YLabel)
 	for k, s := range c.Series {
 		col := palette[k%len(palette)]
-		var pts []string
+		var pts []point
 		for i, v := range s.Values {
-			pts = append(pts, fmt.Sprintf("%.1f,%.1f", x(float64(i+1)), y(v)))
+			pts = append(pts, point{x(float64(i + 1)), y(v)})
 		}
-		fmt.Fprintf(&b, `<polyline fill="none" stroke="%s" stroke-width="2" points="%s"/>`, col, strings.Join(pts, " "))
+		cv.line(pts, col, 2)
 		for _, p := range pts {
-			xy := strings.Split(p, ",")
-			fmt.Fprintf(&b, `<circle cx="%s" cy="%s" r="2.5" fill="%s"/>`, xy[0], xy[1], col)
+			cv.dot(p, 2.5, col)
 		}
 		// Legend, top left inside the plot (matplotlib's loc='upper left').
 		ly := top + 16 + float64(k)*16
-		fmt.Fprintf(&b, `<line x1="%g" x2="%g" y1="%g" y2="%g" stroke="%s" stroke-width="2"/>`, left+10, left+30, ly-4, ly-4, col)
-		fmt.Fprintf(&b, `<text x="%g" y="%g">%s</text>`, left+36, ly, html.EscapeString(s.Name))
+		cv.line([]point{{left + 10, ly - 4}, {left + 30, ly - 4}}, col, 2)
+		cv.text(left+36, ly, 12, start, s.Name)
 	}
-	b.WriteString(`</svg>`)
-	return b.String()
 }
 
 // extent returns the number of points and a y range with a little margin.
@@ -115,7 +122,22 @@ func trimFloat(v float64) string {
 	return strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.4f", v), "0"), ".")
 }
 
-// ShowChart displays the chart inline in a GoNB notebook (as SVG inside
-// HTML, which the HTML export keeps verbatim). Outside a notebook it does
-// nothing.
-func ShowChart(c LineChart) { gonbui.DisplaySvg(c.SVG()) }
+// ShowChart displays the chart inline in a GoNB notebook, as SVG with a PNG
+// beside it: JupyterLab and nbconvert show the SVG, a sanitized HTML export
+// (which drops SVG) the PNG. Outside a notebook it does nothing.
+func ShowChart(c LineChart) {
+	if !gonbui.IsNotebook {
+		return
+	}
+	data := map[protocol.MIMEType]any{
+		protocol.MIMEImageSVG:  c.SVG(),
+		protocol.MIMETextPlain: "chart: " + c.Title,
+	}
+	if png, err := c.PNG(); err == nil {
+		data[protocol.MIMEImagePNG] = png
+	}
+	w, h := orDefault(c.Width, 640), orDefault(c.Height, 360)
+	gonbui.SendData(&protocol.DisplayData{Data: data, Metadata: map[string]any{
+		string(protocol.MIMEImagePNG): map[string]int{"width": w, "height": h}, // drawn at 2×: show at 1× (gob knows map[string]int)
+	}})
+}

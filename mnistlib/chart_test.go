@@ -1,7 +1,11 @@
 package mnistlib
 
 import (
+	"bytes"
 	"encoding/xml"
+	"image"
+	"image/color"
+	"image/png"
 	"io"
 	"strings"
 	"testing"
@@ -35,8 +39,9 @@ func TestLineChartSVG(t *testing.T) {
 			texts = append(texts, string(tok))
 		}
 	}
-	if counts["polyline"] != 2 || counts["circle"] != 6 {
-		t.Errorf("%d lines and %d points, want 2 and 6", counts["polyline"], counts["circle"])
+	// Two series and their legend keys, plus the grid and the frame.
+	if counts["polyline"] < 4 || counts["circle"] != 6 {
+		t.Errorf("%d lines and %d points, want 4 or more and 6", counts["polyline"], counts["circle"])
 	}
 	all := strings.Join(texts, "|")
 	for _, want := range []string{"训练历史", "训练次数", "准确率", "训练准确率", "验证准确率 <val>", "|1|2|3|"} {
@@ -46,6 +51,44 @@ func TestLineChartSVG(t *testing.T) {
 	}
 	if strings.Contains(svg, "<script") || strings.Contains(svg, "http://") && !strings.Contains(svg, `xmlns="http://www.w3.org/2000/svg"`) {
 		t.Error("chart must be self-contained")
+	}
+}
+
+// The PNG copy is the same chart, drawn at twice the size: both lines and
+// the title must be in it.
+func TestLineChartPNG(t *testing.T) {
+	c := LineChart{
+		Title: "训练历史", XLabel: "epoch", YLabel: "准确率",
+		Series: []Series{{Name: "train", Values: []float64{0.5, 0.9}}, {Name: "验证", Values: []float64{0.9, 0.5}}},
+	}
+	raw, err := c.PNG()
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatalf("not a PNG: %v", err)
+	}
+	if got := img.Bounds().Size(); got != image.Pt(1280, 720) {
+		t.Fatalf("size %v, want 1280x720", got)
+	}
+	count := func(want color.RGBA, r image.Rectangle) (n int) {
+		for y := r.Min.Y; y < r.Max.Y; y++ {
+			for x := r.Min.X; x < r.Max.X; x++ {
+				if color.RGBAModel.Convert(img.At(x, y)) == want {
+					n++
+				}
+			}
+		}
+		return n
+	}
+	for k, col := range palette[:2] {
+		if n := count(parseHex(col), img.Bounds()); n < 500 {
+			t.Errorf("series %d: %d pixels of %s, want a drawn line", k, n, col)
+		}
+	}
+	if n := count(color.RGBA{0, 0, 0, 255}, image.Rect(500, 0, 780, 60)); n < 50 {
+		t.Errorf("title: %d black pixels where it should be", n)
 	}
 }
 

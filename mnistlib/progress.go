@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/janpfeifer/gonb/gonbui"
+	"github.com/janpfeifer/gonb/gonbui/protocol"
 )
 
 // Progress is told about every training step of Fit: epoch and step count
@@ -38,6 +39,11 @@ func NotebookProgress() Progress {
 			return
 		}
 		last = time.Now()
+		if done { // end as plain text, which every viewer and HTML export keeps as is
+			gonbui.SendData(&protocol.DisplayData{DisplayID: id,
+				Data: map[protocol.MIMEType]any{protocol.MIMETextPlain: progressLine(epoch, epochs, step, steps)}})
+			return
+		}
 		html := fmt.Sprintf(`<div style="font-family:monospace">Epoch %d/%d <progress value="%d" max="%d" style="width:24em"></progress> %d/%d</div>`,
 			epoch, epochs, step, steps, step, steps)
 		gonbui.UpdateHTML(id, html) // the first update creates the display
@@ -53,17 +59,22 @@ func TextProgress(w io.Writer) Progress {
 			return
 		}
 		last = time.Now()
-		const width = 30
-		filled := width * step / steps
-		bar := strings.Repeat("=", filled) + strings.Repeat(" ", width-filled)
-		if filled < width {
-			bar = bar[:filled] + ">" + bar[filled+1:]
-		}
-		fmt.Fprintf(w, "\rEpoch %d/%d [%s] %d/%d", epoch, epochs, bar, step, steps)
+		fmt.Fprint(w, "\r"+progressLine(epoch, epochs, step, steps))
 		if step == steps {
 			fmt.Fprint(w, "\r\033[K") // clear it: the epoch's log line follows
 		}
 	}
+}
+
+// progressLine is "Epoch 3/10 [=======>      ] 120/240".
+func progressLine(epoch, epochs, step, steps int) string {
+	const width = 30
+	filled := width * step / steps
+	bar := strings.Repeat("=", filled) + strings.Repeat(" ", width-filled)
+	if filled < width {
+		bar = bar[:filled] + ">" + bar[filled+1:]
+	}
+	return fmt.Sprintf("Epoch %d/%d [%s] %d/%d", epoch, epochs, bar, step, steps)
 }
 
 func isTerminal(f *os.File) bool {

@@ -152,7 +152,7 @@ func outputsText(t *testing.T, raw []byte) string {
 			b.WriteString(string(o.Text))
 			for mime, v := range o.Data {
 				var text multiline
-				if strings.HasPrefix(mime, "text/") && json.Unmarshal(v, &text) == nil {
+				if (strings.HasPrefix(mime, "text/") || mime == "image/svg+xml") && json.Unmarshal(v, &text) == nil {
 					b.WriteString(string(text))
 				} else {
 					b.WriteString("[" + mime + "]")

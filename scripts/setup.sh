@@ -37,40 +37,28 @@ if ! stamp_ok "$TOOLS/bin/.stamp" "$want"; then
   echo "$want" > "$TOOLS/bin/.stamp"
 fi
 
-# 3. The kernel, registered in the project's Jupyter data folder, with the
-# PATH it needs to find go, goimports and gopls however Jupyter is started.
-kernel="$JUPYTER_DATA_DIR/kernels/gonb/kernel.json"
-want=$(hash_of "$TOOLS/bin/.stamp" scripts/env.sh)
-if ! stamp_ok "$kernel.stamp" "$want"; then
-  echo "setup: registering the GoNB kernel in $JUPYTER_DATA_DIR"
-  gonb --install --logtostderr=false >/dev/null
-  "$TOOLS/venv/bin/python" - "$kernel" "$PATH" "$PJRT_PLUGIN_LIBRARY_PATH" <<'PY'
-import json, sys
-path, env_path = sys.argv[1], sys.argv[2]
-spec = json.load(open(path))
-spec["env"] = {"PATH": env_path, "PJRT_PLUGIN_LIBRARY_PATH": sys.argv[3], "GOMLX_NO_AUTO_INSTALL": "1"}
-spec["display_name"] = "Go (gonb)"
-json.dump(spec, open(path, "w"), indent=1)
-PY
-  echo "$want" > "$kernel.stamp"
-fi
-# 4. Fashion-MNIST, optional: Debian's package dataset-fashion-mnist, unpacked
-# into .tools/datasets without installing it (no root needed where apt's
-# package lists are present). scripts/env.sh points FASHION_MNIST_DIR at it.
-fashion="$TOOLS/datasets/usr/share/datasets/fashion-mnist"
-if [ ! -d /usr/share/datasets/fashion-mnist ] && [ ! -s "$fashion/t10k-labels-idx1-ubyte.gz" ] && command -v apt-get >/dev/null; then
-  echo "setup: fetching Fashion-MNIST (Debian package dataset-fashion-mnist, 31 MB)"
-  tmp=$(mktemp -d)
-  get() { (cd "$tmp" && apt-get download -q dataset-fashion-mnist >/dev/null 2>&1); }
-  if get || { [ "$(id -u)" = 0 ] && apt-get update -qq >/dev/null 2>&1 && get; }; then
-    dpkg-deb -x "$tmp"/dataset-fashion-mnist_*.deb "$TOOLS/datasets"
+# 3. Debian packages the workbook can use, unpacked into .tools/datasets
+# without installing them (no root needed where apt's package lists are
+# present): Fashion-MNIST (dataset-fashion-mnist, optional; env.sh points
+# FASHION_MNIST_DIR at it) and a font with Chinese glyphs for the PNG copies
+# of charts (fonts-droid-fallback; env.sh points WORKBOOK_CJK_FONT at it, so
+# charts look the same on every machine).
+unpack_deb() { # package, a file it holds (relative to /), what it is for
+  if [ -e "/$2" ] || [ -s "$TOOLS/datasets/$2" ] || ! command -v apt-get >/dev/null; then return 0; fi
+  echo "setup: fetching $3 (Debian package $1)"
+  local tmp; tmp=$(mktemp -d)
+  get() { (cd "$tmp" && apt-get download -q "$1" >/dev/null 2>&1); }
+  if get "$1" || { [ "$(id -u)" = 0 ] && apt-get update -qq >/dev/null 2>&1 && get "$1"; }; then
+    dpkg-deb -x "$tmp"/"$1"_*.deb "$TOOLS/datasets"
   else
-    echo "setup: note: Fashion-MNIST could not be fetched with apt-get; MNIST works without it"
+    echo "setup: note: $1 could not be fetched with apt-get; the workbook works without it"
   fi
   rm -rf "$tmp"
-fi
+}
+unpack_deb dataset-fashion-mnist usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz "Fashion-MNIST, 31 MB"
+unpack_deb fonts-droid-fallback usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf "a font with Chinese glyphs, 2 MB"
 
-# 5. XLA's CPU PJRT plugin, from PyPI, pinned by hash (requirements-pjrt.txt):
+# 4. XLA's CPU PJRT plugin, from PyPI, pinned by hash (requirements-pjrt.txt):
 # only its .so is kept, in .tools/pjrt, where env.sh points
 # PJRT_PLUGIN_LIBRARY_PATH. (go-xla's own auto-installer downloads from GitHub,
 # which is not reachable everywhere; GOMLX_NO_AUTO_INSTALL keeps it off.)
@@ -86,5 +74,37 @@ if ! stamp_ok "$TOOLS/pjrt/.stamp" "$want"; then
   rm -rf "$tmp"
   echo "$want" > "$TOOLS/pjrt/.stamp"
 fi
+
+# 5. The kernel, registered in the project's Jupyter data folder, with the
+# environment it needs (env.sh again: steps 3 and 4 may have added to it),
+# the PATH to find go, goimports and gopls however Jupyter is started.
+source scripts/env.sh
+kernel="$JUPYTER_DATA_DIR/kernels/gonb/kernel.json"
+want=$( (cat "$TOOLS/bin/.stamp" scripts/env.sh; echo "${WORKBOOK_CJK_FONT:-}") | sha256sum | cut -c1-16)
+if ! stamp_ok "$kernel.stamp" "$want"; then
+  echo "setup: registering the GoNB kernel in $JUPYTER_DATA_DIR"
+  gonb --install --logtostderr=false >/dev/null
+  "$TOOLS/venv/bin/python" - "$kernel" "$PATH" "$PJRT_PLUGIN_LIBRARY_PATH" "${WORKBOOK_CJK_FONT:-}" <<'PY'
+import json, sys
+path, env_path = sys.argv[1], sys.argv[2]
+spec = json.load(open(path))
+spec["env"] = {"PATH": env_path, "PJRT_PLUGIN_LIBRARY_PATH": sys.argv[3], "GOMLX_NO_AUTO_INSTALL": "1"}
+if sys.argv[4]:
+    spec["env"]["WORKBOOK_CJK_FONT"] = sys.argv[4]
+spec["display_name"] = "Go (gonb)"
+json.dump(spec, open(path, "w"), indent=1)
+PY
+  echo "$want" > "$kernel.stamp"
+fi
+
+# 6. JupyterLab's settings for an offline workbook: no news feed prompt and no
+# update check (both reach for the internet).
+settings="$TOOLS/venv/share/jupyter/lab/settings"
+mkdir -p "$settings"
+cat > "$settings/overrides.json" <<'JSON'
+{
+  "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": false}
+}
+JSON
 
 echo "setup: ready (tools in .tools/, kernel: $(jupyter kernelspec list | grep -o 'gonb.*' | head -1))"

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# The test command: sets everything up, checks formatting and vet, then runs
-# the library tests and executes every notebook with the real GoNB kernel.
+# The test command: sets everything up, checks formatting and vet, runs the
+# library tests, executes every notebook with the real GoNB kernel, then opens
+# notebook 04 in JupyterLab in a real browser (tests/browser).
 set -euo pipefail
 "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+"$(dirname "${BASH_SOURCE[0]}")/setup-browser.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"
 unformatted=$(find . -name "*.go" -not -path "./.tools/*" -not -path "./build/*" -print0 | xargs -0 gofmt -l)
 if [ -n "$unformatted" ]; then echo "not gofmt-formatted: $unformatted" >&2; exit 1; fi
 go vet ./...
 go test -count=1 -timeout 80m ./... "$@"
+node --test tests/browser/lab.test.mjs
