@@ -6,6 +6,7 @@
 //	go run ./bench                         # MLP, MLP+Dropout, CNN; 10 epochs; default backend
 //	GOMLX_BACKEND=go go run ./bench        # force the pure-Go backend
 //	go run ./bench -models=cnn -epochs=3
+//	go run ./bench -models=mlp -seeds=5    # seeds 1..5: how much test accuracy varies from run to run
 package main
 
 import (
@@ -14,9 +15,11 @@ import (
 	"flag"
 	"fmt"
 	"log"
+	"math"
 	"os"
 	"os/exec"
 	"runtime"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -27,12 +30,15 @@ var (
 	flagModels = flag.String("models", "mlp,mlp-dropout,cnn", "comma-separated: mlp, mlp-dropout, cnn, deep-cnn")
 	flagEpochs = flag.Int("epochs", 10, "epochs per model")
 	flagBatch  = flag.Int("batch", 200, "batch size")
+	flagSeeds  = flag.Int("seeds", 1, "train each model with seeds 1..N (N > 1 adds a table of accuracy statistics)")
 	flagChild  = flag.String("child", "", "internal: train this one model and print its result as JSON")
+	flagSeed   = flag.Int64("seed", 1, "internal: the child's seed")
 )
 
 // result is one row of the table.
 type result struct {
 	Model, Backend  string
+	Seed            int64
 	SecondsPerEpoch float64
 	TestAccuracy    float64
 	PeakMiB         float64
@@ -52,13 +58,18 @@ func main() {
 	}
 	var rows []result
 	for _, name := range strings.Split(*flagModels, ",") {
-		r, err := runChild(name)
-		if err != nil {
-			log.Fatalf("%s: %v", name, err)
+		for seed := int64(1); seed <= int64(*flagSeeds); seed++ {
+			r, err := runChild(name, seed)
+			if err != nil {
+				log.Fatalf("%s: %v", name, err)
+			}
+			rows = append(rows, r)
 		}
-		rows = append(rows, r)
 	}
 	printTable(rows)
+	if *flagSeeds > 1 {
+		printSeedStats(rows)
+	}
 }
 
 func configFor(name string) (mnistlib.Config, error) {
@@ -84,6 +95,7 @@ func train(name string) (result, error) {
 	if err != nil {
 		return result{}, err
 	}
+	cfg.Seed = *flagSeed
 	data, err := mnistlib.LoadData()
 	if err != nil {
 		return result{}, err
@@ -112,7 +124,7 @@ func train(name string) (result, error) {
 	if err != nil {
 		return result{}, err
 	}
-	return result{Model: name, Backend: mnistlib.BackendDescription(), SecondsPerEpoch: h.SecondsPerEpoch(),
+	return result{Model: name, Seed: cfg.Seed, Backend: mnistlib.BackendDescription(), SecondsPerEpoch: h.SecondsPerEpoch(),
 		TestAccuracy: acc, FeedShare: sum(h.FeedSeconds) / sum(h.Seconds), Epochs: h.Seconds}, nil
 }
 
@@ -124,11 +136,12 @@ func sum(s []float64) float64 {
 	return t
 }
 
-func runChild(name string) (result, error) {
+func runChild(name string, seed int64) (result, error) {
 	var out bytes.Buffer
-	cmd := exec.Command(os.Args[0], "-child="+name, fmt.Sprintf("-epochs=%d", *flagEpochs), fmt.Sprintf("-batch=%d", *flagBatch))
+	cmd := exec.Command(os.Args[0], "-child="+name, fmt.Sprintf("-seed=%d", seed),
+		fmt.Sprintf("-epochs=%d", *flagEpochs), fmt.Sprintf("-batch=%d", *flagBatch))
 	cmd.Stdout, cmd.Stderr = &out, os.Stderr
-	fmt.Fprintf(os.Stderr, "== %s\n", name)
+	fmt.Fprintf(os.Stderr, "== %s, seed %d\n", name, seed)
 	if err := cmd.Run(); err != nil {
 		return result{}, err
 	}
@@ -144,9 +157,31 @@ func runChild(name string) (result, error) {
 
 func printTable(rows []result) {
 	fmt.Printf("\n%d epochs, batch %d, 48,000 training rows; %s, %d CPUs, %s\n\n", *flagEpochs, *flagBatch, runtime.GOARCH, runtime.NumCPU(), runtime.Version())
-	fmt.Println("| model | backend | s/epoch (median of epochs 2..N) | test accuracy | peak memory | data feed |")
-	fmt.Println("|---|---|---:|---:|---:|---:|")
+	fmt.Println("| model | seed | backend | s/epoch (median of epochs 2..N) | test accuracy | peak memory | data feed |")
+	fmt.Println("|---|---:|---|---:|---:|---:|---:|")
 	for _, r := range rows {
-		fmt.Printf("| %s | %s | %.2f | %.4f | %.0f MiB | %.1f%% |\n", r.Model, r.Backend, r.SecondsPerEpoch, r.TestAccuracy, r.PeakMiB, 100*r.FeedShare)
+		fmt.Printf("| %s | %d | %s | %.2f | %.4f | %.0f MiB | %.1f%% |\n", r.Model, r.Seed, r.Backend, r.SecondsPerEpoch, r.TestAccuracy, r.PeakMiB, 100*r.FeedShare)
+	}
+}
+
+// printSeedStats summarises test accuracy over the seeds of each model:
+// the spread says how far a single run (like the tutorial's) is from typical.
+func printSeedStats(rows []result) {
+	fmt.Println("\n| model | runs | test accuracy: mean | sd | min | max |")
+	fmt.Println("|---|---:|---:|---:|---:|---:|")
+	for i := 0; i < len(rows); {
+		j := i
+		var accs []float64
+		for ; j < len(rows) && rows[j].Model == rows[i].Model; j++ {
+			accs = append(accs, rows[j].TestAccuracy)
+		}
+		mean := sum(accs) / float64(len(accs))
+		var ss float64
+		for _, a := range accs {
+			ss += (a - mean) * (a - mean)
+		}
+		fmt.Printf("| %s | %d | %.4f | %.4f | %.4f | %.4f |\n", rows[i].Model, len(accs), mean,
+			math.Sqrt(ss/float64(len(accs)-1)), slices.Min(accs), slices.Max(accs))
+		i = j
 	}
 }
