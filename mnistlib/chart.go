@@ -140,4 +140,5 @@ func ShowChart(c LineChart) {
 	gonbui.SendData(&protocol.DisplayData{Data: data, Metadata: map[string]any{
 		string(protocol.MIMEImagePNG): map[string]int{"width": w, "height": h}, // drawn at 2×: show at 1× (gob knows map[string]int)
 	}})
+	gonbui.Sync() // see ShowHTML
 }

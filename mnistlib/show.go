@@ -37,6 +37,7 @@ func Show(img image.Image) error {
 	if err := gonbui.DisplayImage(img); err != nil {
 		return fmt.Errorf("mnistlib.Show: %w", err)
 	}
+	gonbui.Sync() // see ShowHTML
 	return nil
 }
 

@@ -278,4 +278,11 @@ func (h History) SecondsPerEpoch() float64 {
 }
 
 // ShowHTML displays HTML inline in a GoNB notebook; outside one it does nothing.
-func ShowHTML(html string) { gonbui.DisplayHTML(html) }
+//
+// Like Show and ShowChart, it waits until GoNB has published the display: GoNB
+// reads a cell's displays and its printed text from separate pipes, so without
+// the wait a line printed after a picture can land above it.
+func ShowHTML(html string) {
+	gonbui.DisplayHTML(html)
+	gonbui.Sync()
+}

@@ -92,6 +92,13 @@ func TestNotebooks(t *testing.T) {
 					t.Errorf("prediction %q appears %d times, want 3 (trained, saved, loaded)", line, n)
 				}
 			}
+			if strings.Contains(c.notebook, "04_") {
+				// The digit is shown before its probabilities are printed, as the cell reads.
+				png, probs := strings.LastIndex(out, "[image/png]"), strings.Index(out, "0: 0.")
+				if png < 0 || probs < 0 || png > probs {
+					t.Errorf("the digit (at %d) should come before its probabilities (at %d):\n%s", png, probs, out)
+				}
+			}
 			for _, w := range c.want {
 				if !strings.Contains(out, w) {
 					t.Errorf("%s: output lacks %q; the outputs were:\n%s", c.notebook, w, out)

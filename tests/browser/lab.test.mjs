@@ -60,8 +60,15 @@ test('notebook 04 runs in JupyterLab in a real browser and shows a digit and cha
   assert.equal(await page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"]').count(), 0,
     'no cell shows an error:\n' + texts);
 
+  // The cell that shows a digit and then prints its probabilities shows them in that order.
+  const predictCell = page.locator('.jp-CodeCell', { hasText: 'predicted digit (argmax)' }).last();
+  const order = await predictCell.locator('.jp-OutputArea-output').evaluateAll((els) =>
+    els.map((e) => (e.dataset.mimeType === 'image/png' ? 'digit' : /^0: 0\./m.test(e.textContent) ? 'probabilities' : 'text')));
+  assert.ok(order.indexOf('digit') >= 0 && order.indexOf('digit') < order.indexOf('probabilities'),
+    `the digit comes before its probabilities: ${order}`);
+
   // The digit is a PNG drawn by mnistlib; the browser must have decoded it.
-  const digit = page.locator('.jp-OutputArea-output img').first();
+  const digit = page.locator('.jp-OutputArea-output[data-mime-type="image/png"] img').first();
   await digit.scrollIntoViewIfNeeded();
   const size = await digit.evaluate((img) => [img.naturalWidth, img.naturalHeight]);
   assert.ok(size[0] >= 28 && size[1] >= 28, `the digit image decoded (${size})`);
