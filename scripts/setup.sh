@@ -106,5 +106,16 @@ cat > "$settings/overrides.json" <<'JSON'
   "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": false}
 }
 JSON
+# The kernel's status: GoNB's only status messages after JupyterLab connects
+# answer its kernel_info_request, and JupyterLab ignores status messages whose
+# request is in the server's untracked_message_types, so the status bar said
+# "Unknown" until a first cell ran. Tracking kernel_info_request fixes that.
+"$TOOLS/venv/bin/python" - "$JUPYTER_CONFIG_DIR/jupyter_server_config.json" <<'PY'
+import json, os, sys
+from jupyter_server.services.kernels.kernelmanager import MappingKernelManager
+untracked = [t for t in MappingKernelManager.untracked_message_types.default() if t != "kernel_info_request"]
+os.makedirs(os.path.dirname(sys.argv[1]), exist_ok=True)
+json.dump({"MappingKernelManager": {"untracked_message_types": untracked}}, open(sys.argv[1], "w"), indent=1)
+PY
 
 echo "setup: ready (tools in .tools/, kernel: $(jupyter kernelspec list | grep -o 'gonb.*' | head -1))"

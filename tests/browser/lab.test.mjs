@@ -43,12 +43,14 @@ test('notebook 04 runs in JupyterLab in a real browser and shows a digit and cha
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
 
-  // The kernel is ready for cells once the page holds its channels socket open.
-  // (Not the status bar: with GoNB it may say "Unknown" until a first cell runs.)
-  const channels = page.waitForEvent('websocket', { predicate: (ws) => ws.url().includes('/channels'), timeout: 120_000 });
   await page.goto(`${lab.url}/lab/tree/${notebook}?token=${lab.token}`);
   await page.locator('.jp-Notebook .jp-Cell').first().waitFor({ timeout: 120_000 });
-  await channels;
+  // What a person waits for: the status bar saying the kernel is idle.
+  await page.locator('#jp-main-statusbar', { hasText: /Go \(gonb\) \| Idle/ }).waitFor({ timeout: 120_000 })
+    .catch(async (e) => {
+      await page.screenshot({ path: path.join(out, 'kernel-not-idle.png') });
+      throw e;
+    });
 
   await menu(page, 'Run', 'Run All Cells');
   await waitForAllCells(page, 10 * 60_000);
