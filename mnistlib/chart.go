@@ -35,8 +35,8 @@ func (c LineChart) SVG() string {
 }
 
 // PNG renders the same chart as a picture at twice its size in pixels, for
-// places that drop SVG: JupyterLab's "Export as HTML" with its default
-// "Sanitize HTML output" keeps only PNG and JPEG images.
+// viewers that drop SVG (nbconvert's SanitizeHTML preprocessor, for one,
+// keeps only PNG and JPEG images).
 func (c LineChart) PNG() ([]byte, error) {
 	cv := newRasterCanvas(orDefault(c.Width, 640), orDefault(c.Height, 360), 2)
 	c.draw(cv)
@@ -123,8 +123,9 @@ func trimFloat(v float64) string {
 }
 
 // ShowChart displays the chart inline in a GoNB notebook, as SVG with a PNG
-// beside it: JupyterLab and nbconvert show the SVG, a sanitized HTML export
-// (which drops SVG) the PNG. Outside a notebook it does nothing.
+// beside it: JupyterLab and its HTML export show the SVG, viewers that drop
+// SVG the PNG. Never as raw HTML, which a sanitized export would escape into
+// text. Outside a notebook it does nothing.
 func ShowChart(c LineChart) {
 	if !gonbui.IsNotebook {
 		return
