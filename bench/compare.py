@@ -2,7 +2,7 @@
 exactly as the Go bench trains them (same data, batch 200, last 20% for
 validation), for bench/compare.sh.
 
-    python bench/compare.py train keras|torch mlp|cnn EPOCHS MNIST_FOLDER
+    python bench/compare.py train keras|torch mlp|mlp-dropout|cnn EPOCHS MNIST_FOLDER [SEED]
         prints one JSON line: seconds per epoch (median of epochs 2..N), test accuracy
     python bench/compare.py table < results.jsonl
         prints the side-by-side table, with each row's time ratio to Keras
@@ -39,23 +39,24 @@ def load_mnist(folder):
 def prepare(kind, folder):
     """The tutorial's preprocessing: flatten (MLP) or 28×28×1 (CNN), /255, one-hot."""
     x_train, y_train, x_test, y_test = load_mnist(folder)
-    shape = (-1, 784) if kind == "mlp" else (-1, 28, 28, 1)
+    shape = (-1, 784) if kind.startswith("mlp") else (-1, 28, 28, 1)
     x_train = x_train.reshape(shape).astype("float32") / 255
     x_test = x_test.reshape(shape).astype("float32") / 255
     return x_train, np.eye(10, dtype="float32")[y_train], x_test, np.eye(10, dtype="float32")[y_test]
 
 
-def train_keras(kind, epochs, data):
+def train_keras(kind, epochs, data, seed):
     os.environ.setdefault("KERAS_BACKEND", "jax")
     import keras
     from keras import layers
 
-    keras.utils.set_random_seed(1)
+    keras.utils.set_random_seed(seed)
     normal = "random_normal"  # Keras 2's 'normal': stddev 0.05
-    if kind == "mlp":
+    if kind.startswith("mlp"):
         model = keras.Sequential([
             keras.Input((784,)),
             layers.Dense(256, kernel_initializer=normal, activation="relu"),
+            *([layers.Dropout(0.5)] if kind == "mlp-dropout" else []),
             layers.Dense(10, kernel_initializer=normal, activation="softmax"),
         ])
     else:
@@ -84,13 +85,15 @@ def train_keras(kind, epochs, data):
     return f"keras {keras.__version__} ({keras.backend.backend()})", times, acc
 
 
-def train_torch(kind, epochs, data):
+def train_torch(kind, epochs, data, seed):
     import torch
     from torch import nn
 
-    torch.manual_seed(1)
+    torch.manual_seed(seed)
     if kind == "mlp":
         model = nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 10))
+    elif kind == "mlp-dropout":
+        model = nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Dropout(0.5), nn.Linear(256, 10))
     else:  # channels first, as PyTorch wants
         model = nn.Sequential(nn.Conv2d(1, 16, 5, padding="same"), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
                               nn.Linear(16 * 14 * 14, 128), nn.ReLU(), nn.Dropout(0.5), nn.Linear(128, 10))
@@ -130,12 +133,12 @@ def train_torch(kind, epochs, data):
     return f"pytorch {torch.__version__} ({torch.get_num_threads()} threads)", times, accuracy(x_test, y_test)
 
 
-def train(framework, kind, epochs, folder):
+def train(framework, kind, epochs, folder, seed=1):
     data = prepare(kind, folder)
     run = train_keras if framework == "keras" else train_torch
-    name, times, acc = run(kind, epochs, data)
+    name, times, acc = run(kind, epochs, data, seed)
     seconds = statistics.median(times[1:] if len(times) > 1 else times)
-    print(json.dumps({"Model": kind, "Backend": name, "SecondsPerEpoch": seconds, "TestAccuracy": acc}))
+    print(json.dumps({"Model": kind, "Backend": name, "Seed": seed, "SecondsPerEpoch": seconds, "TestAccuracy": acc}))
 
 
 def table(rows):
@@ -151,4 +154,4 @@ if __name__ == "__main__":
     if sys.argv[1:2] == ["table"]:
         table([json.loads(line) for line in sys.stdin if line.strip().startswith("{")])
     else:
-        train(sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5])
+        train(sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5], int(sys.argv[6]) if len(sys.argv) > 6 else 1)
