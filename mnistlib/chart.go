@@ -138,8 +138,7 @@ func ShowChart(c LineChart) {
 		data[protocol.MIMEImagePNG] = png
 	}
 	w, h := orDefault(c.Width, 640), orDefault(c.Height, 360)
-	gonbui.SendData(&protocol.DisplayData{Data: data, Metadata: map[string]any{
+	display(data, map[string]any{
 		string(protocol.MIMEImagePNG): map[string]int{"width": w, "height": h}, // drawn at 2×: show at 1× (gob knows map[string]int)
-	}})
-	gonbui.Sync() // see ShowHTML
+	})
 }

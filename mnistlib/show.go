@@ -1,6 +1,7 @@
 package mnistlib
 
 import (
+	"bytes"
 	"fmt"
 	"image"
 	"image/color"
@@ -9,6 +10,7 @@ import (
 	"os"
 
 	"github.com/janpfeifer/gonb/gonbui"
+	"github.com/janpfeifer/gonb/gonbui/protocol"
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/basicfont"
 	"golang.org/x/image/math/fixed"
@@ -34,11 +36,30 @@ func ShowImage(d Digit) error { return Show(d.Image(6)) }
 // Show displays an image inline in a GoNB notebook (as PNG). Outside a
 // notebook it does nothing; use SavePNG there.
 func Show(img image.Image) error {
-	if err := gonbui.DisplayImage(img); err != nil {
+	if !gonbui.IsNotebook {
+		return nil
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
 		return fmt.Errorf("mnistlib.Show: %w", err)
 	}
-	gonbui.Sync() // see ShowHTML
+	display(map[protocol.MIMEType]any{protocol.MIMEImagePNG: b.Bytes()}, nil)
 	return nil
+}
+
+// ShowHTML displays HTML inline in a GoNB notebook; outside one it does nothing.
+func ShowHTML(html string) {
+	if gonbui.IsNotebook {
+		display(map[protocol.MIMEType]any{protocol.MIMETextHTML: html}, nil)
+	}
+}
+
+// display publishes one output and waits until GoNB has sent it on: GoNB reads
+// a cell's displays and its printed text from separate pipes, so without the
+// wait a line printed after a picture can land above it.
+func display(data map[protocol.MIMEType]any, metadata map[string]any) {
+	gonbui.SendData(&protocol.DisplayData{Data: data, Metadata: metadata})
+	gonbui.Sync()
 }
 
 // SavePNG writes an image to a PNG file.

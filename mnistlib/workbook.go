@@ -15,7 +15,6 @@ import (
 	"strings"
 
 	"github.com/gomlx/gomlx/core/tensors"
-	"github.com/janpfeifer/gonb/gonbui"
 )
 
 // EnvQuick puts every notebook in quick mode: a slice of the data and at most
@@ -275,14 +274,4 @@ func (h History) SecondsPerEpoch() float64 {
 		return s[len(s)/2]
 	}
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2
-}
-
-// ShowHTML displays HTML inline in a GoNB notebook; outside one it does nothing.
-//
-// Like Show and ShowChart, it waits until GoNB has published the display: GoNB
-// reads a cell's displays and its printed text from separate pipes, so without
-// the wait a line printed after a picture can land above it.
-func ShowHTML(html string) {
-	gonbui.DisplayHTML(html)
-	gonbui.Sync()
 }

@@ -3,6 +3,7 @@
 # a Python venv with JupyterLab and nbconvert, the GoNB kernel with goimports
 # and gopls, and the kernel's registration. Safe to rerun: finished steps
 # are skipped (each leaves a stamp holding the hash of what it installed).
+# With --browser (the tests), also what the browser test needs: step 7.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"
@@ -80,7 +81,7 @@ fi
 # the PATH to find go, goimports and gopls however Jupyter is started.
 source scripts/env.sh
 kernel="$JUPYTER_DATA_DIR/kernels/gonb/kernel.json"
-want=$( (cat "$TOOLS/bin/.stamp" scripts/env.sh; echo "${WORKBOOK_CJK_FONT:-}") | sha256sum | cut -c1-16)
+want=$(hash_of "$TOOLS/bin/.stamp" scripts/env.sh <(echo "${WORKBOOK_CJK_FONT:-}"))
 if ! stamp_ok "$kernel.stamp" "$want"; then
   echo "setup: registering the GoNB kernel in $JUPYTER_DATA_DIR"
   gonb --install --logtostderr=false >/dev/null
@@ -117,5 +118,29 @@ untracked = [t for t in MappingKernelManager.untracked_message_types.default() i
 os.makedirs(os.path.dirname(sys.argv[1]), exist_ok=True)
 json.dump({"MappingKernelManager": {"untracked_message_types": untracked}}, open(sys.argv[1], "w"), indent=1)
 PY
+
+# 7. For the browser test (tests/browser), with --browser only: Debian's
+# Chromium and playwright-core from npm at the version package-lock.json pins.
+# Playwright's own browser download is never used: it needs the internet
+# beyond the registries.
+if [ "${1:-}" = --browser ]; then
+  need node "install Node.js 20 or newer"
+  need npm "install npm (it comes with Node.js)"
+  if ! command -v "${CHROMIUM:-chromium}" >/dev/null; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      echo "setup: installing Debian's chromium (about 100 MB)"
+      apt-get update -qq >/dev/null
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+    else
+      need "${CHROMIUM:-chromium}" "install Debian's package (sudo apt-get install chromium), or set CHROMIUM to a Chromium or Chrome"
+    fi
+  fi
+  want=$(hash_of tests/browser/package-lock.json)
+  if ! stamp_ok tests/browser/node_modules/.stamp "$want"; then
+    echo "setup: installing playwright-core into tests/browser/node_modules"
+    (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
+    echo "$want" > tests/browser/node_modules/.stamp
+  fi
+fi
 
 echo "setup: ready (tools in .tools/, kernel: $(jupyter kernelspec list | grep -o 'gonb.*' | head -1))"

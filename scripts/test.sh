@@ -3,8 +3,7 @@
 # library tests, executes every notebook with the real GoNB kernel, then opens
 # notebook 04 in JupyterLab in a real browser (tests/browser).
 set -euo pipefail
-"$(dirname "${BASH_SOURCE[0]}")/setup.sh"
-"$(dirname "${BASH_SOURCE[0]}")/setup-browser.sh"
+"$(dirname "${BASH_SOURCE[0]}")/setup.sh" --browser
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"
 unformatted=$(find . -name "*.go" -not -path "./.tools/*" -not -path "./build/*" -print0 | xargs -0 gofmt -l)

@@ -3,7 +3,7 @@
 // digit and the charts looked for in the page. Then the notebook is exported
 // through JupyterLab's own File menu, and nothing may be left running.
 //
-// Run by scripts/test.sh (make test) after scripts/setup-browser.sh.
+// Run by scripts/test.sh (make test) after `scripts/setup.sh --browser`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
