@@ -27,7 +27,7 @@ import (
 )
 
 var (
-	flagModels = flag.String("models", "mlp,mlp-dropout,cnn", "comma-separated: mlp, mlp-dropout, cnn, deep-cnn")
+	flagModels = flag.String("models", "mlp,mlp-dropout,cnn", "comma-separated: mlp, mlp-dropout, cnn, cnn-nodrop, deep-cnn")
 	flagEpochs = flag.Int("epochs", 10, "epochs per model")
 	flagBatch  = flag.Int("batch", 200, "batch size")
 	flagSeeds  = flag.Int("seeds", 1, "train each model with seeds 1..N (N > 1 adds a table of accuracy statistics)")
@@ -72,51 +72,41 @@ func main() {
 	}
 }
 
-func configFor(name string) (mnistlib.Config, error) {
-	switch name {
-	case "mlp":
-		return mnistlib.MLPConfig(), nil
-	case "mlp-dropout":
-		c := mnistlib.MLPConfig()
-		c.Dropout = 0.5
-		return c, nil
-	case "cnn":
-		return mnistlib.CNNConfig(), nil
-	case "deep-cnn":
-		return mnistlib.DeepCNNConfig(), nil
-	}
-	return mnistlib.Config{}, fmt.Errorf("unknown model %q", name)
+// models are the bench's models: the tutorial's, as the notebooks define them.
+var models = map[string]func() *mnistlib.Model{
+	"mlp":         mnistlib.TutorialMLP,
+	"mlp-dropout": mnistlib.TutorialMLPDropout,
+	"cnn":         func() *mnistlib.Model { return mnistlib.TutorialCNN(true) },
+	"cnn-nodrop":  func() *mnistlib.Model { return mnistlib.TutorialCNN(false) },
+	"deep-cnn":    mnistlib.TutorialDeepCNN,
 }
 
 // train runs in the child: the tutorial's preprocessing, Fit with a 0.2
 // validation split, then Evaluate on the test set.
 func train(name string) (result, error) {
-	cfg, err := configFor(name)
-	if err != nil {
-		return result{}, err
+	newModel, ok := models[name]
+	if !ok {
+		return result{}, fmt.Errorf("unknown model %q", name)
 	}
-	cfg.Seed = *flagSeed
 	data, err := mnistlib.LoadData()
 	if err != nil {
 		return result{}, err
 	}
-	x, err := mnistlib.Normalize(mnistlib.Flatten(data.Train.Images))
+	x, err := mnistlib.Normalize(mnistlib.Reshape2D(data.Train.Images))
 	if err != nil {
 		return result{}, err
 	}
-	xTest, err := mnistlib.Normalize(mnistlib.Flatten(data.Test.Images))
+	xTest, err := mnistlib.Normalize(mnistlib.Reshape2D(data.Test.Images))
 	if err != nil {
 		return result{}, err
 	}
 	y, yTest := mnistlib.ToCategorical(data.Train.Labels, 10), mnistlib.ToCategorical(data.Test.Labels, 10)
 	mnistlib.Messages = os.Stderr
-	m, err := mnistlib.New(cfg)
-	if err != nil {
-		return result{}, err
-	}
-	m.Out = os.Stderr
-	m.Progress = nil
-	h, err := m.Fit(x, y, *flagEpochs, *flagBatch, 0.2)
+	m := newModel()
+	m.Seed, m.Out, m.Progress = *flagSeed, os.Stderr, nil
+	fit := mnistlib.TutorialFit("")
+	fit.Epochs, fit.BatchSize = *flagEpochs, *flagBatch
+	h, err := m.Fit(x, y, fit)
 	if err != nil {
 		return result{}, err
 	}
@@ -124,7 +114,7 @@ func train(name string) (result, error) {
 	if err != nil {
 		return result{}, err
 	}
-	return result{Model: name, Seed: cfg.Seed, Backend: mnistlib.BackendDescription(), SecondsPerEpoch: h.SecondsPerEpoch(),
+	return result{Model: name, Seed: m.Seed, Backend: mnistlib.BackendDescription(), SecondsPerEpoch: h.SecondsPerEpoch(),
 		TestAccuracy: acc, FeedShare: sum(h.FeedSeconds) / sum(h.Seconds), Epochs: h.Seconds}, nil
 }
 

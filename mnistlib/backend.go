@@ -30,7 +30,7 @@ var (
 //     which the project's set-up fills);
 //   - else "go", GoMLX's pure-Go backend, which needs nothing installed.
 //
-// It prints one line saying which backend runs and why.
+// PrintBackend (once per notebook) says which one runs and why.
 func Backend() (compute.Backend, error) {
 	backendMu.Lock()
 	defer backendMu.Unlock()
@@ -42,8 +42,17 @@ func Backend() (compute.Backend, error) {
 		return nil, err
 	}
 	backendInUse, backendReason = b, reason
-	fmt.Fprintf(Messages, "backend: %s (%s)\n", b.Name(), reason)
 	return b, nil
+}
+
+// PrintBackend starts the backend and prints which one runs and why:
+// "backend: xla (XLA's CPU plugin found in ...)".
+func PrintBackend() {
+	if _, err := Backend(); err != nil {
+		fmt.Fprintln(Messages, "backend:", err)
+		return
+	}
+	fmt.Fprintln(Messages, "backend:", BackendDescription())
 }
 
 // SetBackend chooses the backend by its GoMLX configuration string ("go",

@@ -126,7 +126,11 @@ func trimFloat(v float64) string {
 // beside it: JupyterLab and its HTML export show the SVG, viewers that drop
 // SVG the PNG. Never as raw HTML, which a sanitized export would escape into
 // text. Outside a notebook it does nothing.
-func ShowChart(c LineChart) {
+func ShowChart(c LineChart) { showChartAs("", c) }
+
+// showChartAs shows the chart in the display with the given ID, replacing
+// what that display showed; "" makes a new display.
+func showChartAs(id string, c LineChart) {
 	if !gonbui.IsNotebook {
 		return
 	}
@@ -138,7 +142,7 @@ func ShowChart(c LineChart) {
 		data[protocol.MIMEImagePNG] = png
 	}
 	w, h := orDefault(c.Width, 640), orDefault(c.Height, 360)
-	display(data, map[string]any{
+	display(id, data, map[string]any{
 		string(protocol.MIMEImagePNG): map[string]int{"width": w, "height": h}, // drawn at 2×: show at 1× (gob knows map[string]int)
 	})
 }

@@ -2,8 +2,9 @@ package mnistlib
 
 // Checkpoints: a folder with two files.
 //
-//	model.json   format tag, Config, History, and the list of variables (path, dtype, shape,
-//	             trainable, byte offset/length) plus the SHA-256 of weights.bin
+//	model.json   format tag, the model (its layers as Keras writes them, seed, learning rate),
+//	             History, and the list of variables (path, dtype, shape, trainable,
+//	             byte offset/length) plus the SHA-256 of weights.bin
 //	weights.bin  the variables' raw values, concatenated (little-endian, row-major)
 //
 // Besides the weights it keeps the optimizer state (Adam moments, step counters) and the
@@ -22,7 +23,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
+	"strings"
 
 	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/compute/shapes"
@@ -30,14 +33,14 @@ import (
 )
 
 const (
-	checkpointFormat = "mnistlib-checkpoint/1"
+	checkpointFormat = "mnistlib-checkpoint/2"
 	manifestFile     = "model.json"
 	weightsFile      = "weights.bin"
 )
 
 type manifest struct {
 	Format        string          `json:"format"`
-	Config        Config          `json:"config"`
+	Model         modelSpec       `json:"model"`
 	History       History         `json:"history"`
 	Fitted        FitParams       `json:"fitted"`
 	Variables     []savedVariable `json:"variables"`
@@ -77,7 +80,10 @@ func (m *Model) Save(dir string) (err error) {
 	}()
 
 	// Weights first, hashing as we go.
-	man := manifest{Format: checkpointFormat, Config: m.Config, History: m.History, Fitted: m.Fitted}
+	if err := m.build(); err != nil {
+		return fmt.Errorf("save %s: %w", dir, err)
+	}
+	man := manifest{Format: checkpointFormat, Model: m.spec(), History: m.History, Fitted: m.Fitted}
 	var weights []byte
 	for v := range m.store.IterVariables() {
 		value, err := v.Value()
@@ -132,8 +138,11 @@ func Load(dir string) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := New(man.Config)
+	m, err := man.Model.newModel()
 	if err != nil {
+		return nil, fmt.Errorf("checkpoint %s: %w", dir, err)
+	}
+	if err := m.build(); err != nil {
 		return nil, fmt.Errorf("checkpoint %s: %w", dir, err)
 	}
 	if err := m.setVariables(man, weights, dir); err != nil {
@@ -143,24 +152,21 @@ func Load(dir string) (*Model, error) {
 }
 
 // LoadWeights replaces the model's weights, optimizer state and history with those saved in dir.
-// The checkpoint must hold the same architecture as m.Config (same kind, layer sizes and shapes).
+// The checkpoint must hold the same layers (for a FromGraph model: variables of the same names
+// and shapes).
 func (m *Model) LoadWeights(dir string) error {
 	man, weights, dir, err := readCheckpoint(dir)
 	if err != nil {
 		return err
 	}
-	if got, want := architecture(man.Config), architecture(m.Config); got != want {
-		return fmt.Errorf("checkpoint %s holds a different model: %s, but this model is %s; mnistlib.Load(dir) builds the model a checkpoint holds", dir, got, want)
+	if err := m.build(); err != nil {
+		return fmt.Errorf("load weights from %s: %w", dir, err)
+	}
+	if m.graphFn == nil && !sameLayers(man.Model, m.spec()) {
+		return fmt.Errorf("checkpoint %s holds a different model: %s, but this model is %s; mnistlib.Load(dir) builds the model a checkpoint holds",
+			dir, man.Model.describe(), m.spec().describe())
 	}
 	return m.setVariables(man, weights, dir)
-}
-
-// architecture summarizes the fields of a Config that determine the variables.
-func architecture(c Config) string {
-	if c.Kind == KindCNN {
-		return fmt.Sprintf("cnn(filters=%v, kernel=%d, units=%d)", c.Filters, c.KernelSize, c.Units)
-	}
-	return fmt.Sprintf("%s(hidden_layers=%d, units=%d)", c.Kind, c.HiddenLayers, c.Units)
 }
 
 // readCheckpoint reads and checks model.json and weights.bin. It returns the folder it read
@@ -216,16 +222,16 @@ func (m *Model) setVariables(man manifest, weights []byte, dir string) error {
 		}
 		sv, ok := saved[v.Path()]
 		if !ok || !sv.Trainable {
-			return fmt.Errorf("checkpoint %s does not match this %s model: it has no weights %s", dir, architecture(m.Config), v.Path())
+			return fmt.Errorf("checkpoint %s does not match this %s model: it has no weights %s", dir, m.spec().describe(), v.Path())
 		}
 		if sv.DType != v.DType() || !slices.Equal(sv.Shape, v.Shape().Dimensions) {
 			return fmt.Errorf("checkpoint %s does not match this %s model: %s is %s%v there, %s here",
-				dir, architecture(m.Config), v.Path(), sv.DType, sv.Shape, v.Shape())
+				dir, m.spec().describe(), v.Path(), sv.DType, sv.Shape, v.Shape())
 		}
 	}
 	for _, sv := range man.Variables {
 		if v := m.store.GetVariable(sv.Path); sv.Trainable && (v == nil || !v.Trainable) {
-			return fmt.Errorf("checkpoint %s does not match this %s model: this model has no weights %s", dir, architecture(m.Config), sv.Path)
+			return fmt.Errorf("checkpoint %s does not match this %s model: this model has no weights %s", dir, m.spec().describe(), sv.Path)
 		}
 	}
 
@@ -274,4 +280,100 @@ func syncDir(dir string) error {
 	}
 	defer d.Close()
 	return d.Sync()
+}
+
+// modelSpec is what a checkpoint records of the model: its layers, written
+// as Keras writes them ({"class_name": "Dense", "config": {"units": 256, ...}}),
+// and the numbers that fix its training.
+type modelSpec struct {
+	Layers        []savedLayer `json:"layers,omitempty"`
+	GraphFunction bool         `json:"graph_function,omitempty"` // a FromGraph model: no layers to rebuild it from
+	LearningRate  float64      `json:"learning_rate"`
+	Seed          int64        `json:"seed"`
+}
+
+type savedLayer struct {
+	ClassName string          `json:"class_name"`
+	Config    json.RawMessage `json:"config"`
+}
+
+// layerTypes makes an empty layer of each class name.
+var layerTypes = map[string]func() Layer{
+	"Dense":        func() Layer { return &Dense{} },
+	"Dropout":      func() Layer { return &Dropout{} },
+	"Conv2D":       func() Layer { return &Conv2D{} },
+	"MaxPooling2D": func() Layer { return &MaxPooling2D{} },
+	"Flatten":      func() Layer { return &Flatten{} },
+}
+
+func (m *Model) spec() modelSpec {
+	s := modelSpec{GraphFunction: m.graphFn != nil, LearningRate: m.LearningRate, Seed: m.Seed}
+	for _, l := range m.layers {
+		config, _ := json.Marshal(l) // plain structs of numbers and strings: cannot fail
+		s.Layers = append(s.Layers, savedLayer{ClassName: layerClass(l), Config: config})
+	}
+	return s
+}
+
+// layerClass is the Go type name of a layer, which is its Keras class name.
+func layerClass(l Layer) string {
+	return strings.TrimPrefix(fmt.Sprintf("%T", l), "mnistlib.")
+}
+
+// layers decodes the saved layers.
+func (s modelSpec) layers() ([]Layer, error) {
+	var ls []Layer
+	for i, sl := range s.Layers {
+		newLayer, ok := layerTypes[sl.ClassName]
+		if !ok {
+			return nil, fmt.Errorf("layer %d: unknown class %q", i+1, sl.ClassName)
+		}
+		l := newLayer()
+		if err := json.Unmarshal(sl.Config, l); err != nil {
+			return nil, fmt.Errorf("layer %d (%s): %w", i+1, sl.ClassName, err)
+		}
+		ls = append(ls, reflect.ValueOf(l).Elem().Interface().(Layer))
+	}
+	return ls, nil
+}
+
+// newModel rebuilds the model a checkpoint describes (not yet built).
+func (s modelSpec) newModel() (*Model, error) {
+	if s.GraphFunction {
+		return nil, errors.New("it holds a model written as a Go function (FromGraph): make the model with the same function and call LoadWeights")
+	}
+	ls, err := s.layers()
+	if err != nil {
+		return nil, err
+	}
+	m := NewSequential()
+	m.layers, m.Seed, m.LearningRate = ls, s.Seed, s.LearningRate
+	return m, nil
+}
+
+// sameModel reports whether the checkpoint's model is this one: same layers,
+// seed and learning rate.
+func (m *Model) sameModel(s modelSpec) bool {
+	mine := m.spec()
+	return sameLayers(s, mine) && s.Seed == mine.Seed && s.LearningRate == mine.LearningRate && !s.GraphFunction
+}
+
+// sameLayers compares two models' layers by value (their saved JSON may
+// differ in spacing).
+func sameLayers(a, b modelSpec) bool {
+	la, errA := a.layers()
+	lb, errB := b.layers()
+	return errA == nil && errB == nil && reflect.DeepEqual(la, lb)
+}
+
+// describe lists the layers in one line: "Dense(256), Dropout(0.5), Dense(10)".
+func (s modelSpec) describe() string {
+	if s.GraphFunction {
+		return "a graph function"
+	}
+	var parts []string
+	for _, sl := range s.Layers {
+		parts = append(parts, sl.ClassName+string(sl.Config))
+	}
+	return strings.Join(parts, ", ")
 }

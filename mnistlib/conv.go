@@ -12,7 +12,11 @@ import (
 	"fmt"
 
 	"github.com/gomlx/compute"
+	"github.com/gomlx/compute/dtypes"
+	"github.com/gomlx/compute/shapes"
 	. "github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/ml/model"
 )
 
 // Conv2DSame is a stride-1 2D convolution with 'same' padding, computed as im2col + one matmul.
@@ -80,4 +84,64 @@ func MaxPool2x2(x *Node) *Node {
 		h, w = h-h%2, w-w%2
 	}
 	return ReduceMax(Reshape(x, n, h/2, 2, w/2, 2, c), 2, 4)
+}
+
+// convPool is Conv2D(same) followed by MaxPooling2D(2×2), the CNN's block. It
+// pools before adding the bias and applying the activation, which gives the same
+// values (max(x)+b = max(x+b), and relu is monotonic) on a tensor 4× smaller:
+// fewer passes over the largest activation, forward and backward.
+//
+// With patches set, x is already cut into the kernel's patches [N, H, W, k²]
+// (see gatherPatches), and the convolution is a single matrix product.
+func convPool(scope *model.Scope, c Conv2D, x *Node, patches bool) *Node {
+	inChannels := x.Shape().Dimensions[3]
+	if patches {
+		inChannels = 1
+	}
+	kernel, bias := c.variables(scope, x.Graph(), x.DType(), inChannels)
+	if patches {
+		d := x.Shape().Dimensions
+		x = MatMul(Reshape(x, d[0]*d[1]*d[2], d[3]), Reshape(kernel, d[3], c.Filters))
+		x = Reshape(x, d[0], d[1], d[2], c.Filters)
+	} else {
+		x = Conv2DSame(x, kernel, nil)
+	}
+	x = Add(MaxPool2x2(x), Reshape(bias, 1, 1, 1, c.Filters))
+	return activate(c.Activation, x)
+}
+
+// monotonic reports whether an activation keeps order (a ≤ b ⇒ f(a) ≤ f(b)),
+// so that pooling before it gives the same result as after.
+func monotonic(activation string) bool {
+	return activation == "relu" || activation == "" || activation == "linear"
+}
+
+// gatherPatches cuts each 28×28 image into its k×k neighbourhoods, zero-padded
+// like 'same' padding: element [n, y, x, dy*k+dx] is pixel (y+dy-p, x+dx-p)
+// of image n, p = (k-1)/2 -- the order Conv2DSame's im2col uses.
+func gatherPatches(x [][]float32, rows []int, k int) *tensors.Tensor {
+	p, kk := (k-1)/2, k*k
+	t := tensors.FromShape(shapes.Make(dtypes.Float32, len(rows), ImageSize, ImageSize, kk))
+	tensors.MustMutableFlatData(t, func(flat []float32) {
+		for i, r := range rows {
+			img, out := x[r], flat[i*InputSize*kk:(i+1)*InputSize*kk]
+			for y := range ImageSize {
+				for dy := range k {
+					sy := y + dy - p
+					if sy < 0 || sy >= ImageSize {
+						continue
+					}
+					for xx := range ImageSize {
+						base := (y*ImageSize+xx)*kk + dy*k
+						for dx := range k {
+							if sx := xx + dx - p; sx >= 0 && sx < ImageSize {
+								out[base+dx] = img[sy*ImageSize+sx]
+							}
+						}
+					}
+				}
+			}
+		}
+	})
+	return t
 }

@@ -1,8 +1,10 @@
 package mnistlib
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"math/rand/v2"
 	"time"
@@ -18,19 +20,6 @@ import (
 	"github.com/gomlx/gomlx/ml/train/optimizer"
 )
 
-// History holds one value per epoch, like Keras' History.history.
-// ValLoss and ValAccuracy stay empty when Fit runs without validation.
-type History struct {
-	Loss        []float64 `json:"loss"`
-	Accuracy    []float64 `json:"accuracy"`
-	ValLoss     []float64 `json:"val_loss,omitempty"`
-	ValAccuracy []float64 `json:"val_accuracy,omitempty"`
-	Seconds     []float64 `json:"seconds,omitempty"` // wall time of each epoch, validation included
-	// FeedSeconds is the part of each epoch spent outside the compiled
-	// training step building batches (the data feed).
-	FeedSeconds []float64 `json:"feed_seconds,omitempty"`
-}
-
 // FitParams records how a model was trained, so a later cell can tell
 // whether a checkpoint matches what it asks for.
 type FitParams struct {
@@ -40,87 +29,134 @@ type FitParams struct {
 	Rows            int     `json:"rows"` // rows given to Fit, validation included
 }
 
-func (h *History) append(o History) {
-	h.Loss = append(h.Loss, o.Loss...)
-	h.Accuracy = append(h.Accuracy, o.Accuracy...)
-	h.ValLoss = append(h.ValLoss, o.ValLoss...)
-	h.ValAccuracy = append(h.ValAccuracy, o.ValAccuracy...)
-	h.Seconds = append(h.Seconds, o.Seconds...)
-	h.FeedSeconds = append(h.FeedSeconds, o.FeedSeconds...)
+// FitOptions are the keyword arguments of Keras' model.fit.
+type FitOptions struct {
+	Epochs    int
+	BatchSize int // 32 if left 0, as in Keras
+	// ValidationSplit holds out the LAST fraction of the rows (taken before
+	// shuffling, as Keras does) and evaluates the model on them after every epoch.
+	ValidationSplit float64
+	// Checkpoint, if set, names a folder (relative to CheckpointDir()) where Fit
+	// saves the trained model. When that folder already holds this same model
+	// (layers, seed, learning rate) trained with these same options on as many
+	// rows, Fit loads it instead of training: rerunning an unchanged cell takes
+	// a second, and changing any number trains again.
+	Checkpoint string
 }
 
 // evalBatchSize is the number of rows per step of Evaluate and Predict.
 const evalBatchSize = 500
 
-// Fit trains the model for the given number of epochs with Adam and categorical cross-entropy,
-// like Keras' model.fit(x, y, epochs=..., batch_size=..., validation_split=..., verbose=2).
+// Fit trains the model with Adam and categorical cross-entropy, like Keras'
+// model.fit(x, y, epochs=..., batch_size=..., validation_split=..., verbose=2).
 //
 // x holds the images, [N, 784] (Flatten) or [N, 28, 28, 1] (Reshape4D), pixels scaled to
 // [0,1] (Normalize); y the one-hot labels [N, 10] (ToCategorical).
-// With validationSplit > 0 the LAST fraction of the rows (taken before shuffling, as Keras does)
-// is held out and evaluated after every epoch. Training rows are shuffled every epoch with a
-// generator seeded from Config.Seed and the epoch number, so the same seed gives the same run.
-// The returned History holds this call's epochs; m.History accumulates all of them.
-func (m *Model) Fit(xs, ys *tensors.Tensor, epochs, batchSize int, validationSplit float64) (History, error) {
-	var hist History
+// Training rows are shuffled every epoch with a generator seeded from the model's
+// Seed and the epoch number, so the same seed gives the same run. In a notebook
+// the accuracy and loss charts redraw after every epoch. The returned History
+// holds this call's epochs; m.History accumulates all of them.
+func (m *Model) Fit(xs, ys *tensors.Tensor, o FitOptions) (History, error) {
+	if err := m.build(); err != nil {
+		return History{}, fmt.Errorf("fit: %w", err)
+	}
 	x, y, err := rowsXY(xs, ys)
 	if err != nil {
-		return hist, fmt.Errorf("fit: %w", err)
+		return History{}, fmt.Errorf("fit: %w", err)
 	}
-	if epochs < 0 || batchSize <= 0 {
-		return hist, fmt.Errorf("fit: want epochs ≥ 0 and batch size > 0, got %d and %d", epochs, batchSize)
+	if o, err = m.fitOptions(o); err != nil {
+		return History{}, err
 	}
-	if validationSplit < 0 || validationSplit >= 1 || math.IsNaN(validationSplit) {
-		return hist, fmt.Errorf("fit: validation split must be in [0, 1), got %g", validationSplit)
+	if o.Checkpoint == "" {
+		return m.train(x, y, o)
 	}
-	numTrain := int(math.Floor(float64(len(x)) * (1 - validationSplit)))
+	dir := checkpointPath(o.Checkpoint)
+	if m.reuse(dir, FitParams{Epochs: o.Epochs, BatchSize: o.BatchSize, ValidationSplit: o.ValidationSplit, Rows: len(x)}) {
+		return m.History, nil
+	}
+	h, err := m.train(x, y, o)
+	if err != nil {
+		return h, err
+	}
+	if err := m.Save(dir); err != nil {
+		return h, fmt.Errorf("fit: %w", err)
+	}
+	fmt.Fprintf(Messages, "saved to %s\n", displayPath(dir))
+	return h, nil
+}
+
+// fitOptions checks the options and applies the defaults and quick mode.
+func (m *Model) fitOptions(o FitOptions) (FitOptions, error) {
+	if o.BatchSize == 0 {
+		o.BatchSize = 32
+	}
+	if o.Epochs < 0 || o.BatchSize < 0 {
+		return o, fmt.Errorf("fit: want Epochs ≥ 0 and BatchSize > 0, got %d and %d", o.Epochs, o.BatchSize)
+	}
+	if !(o.ValidationSplit >= 0 && o.ValidationSplit < 1) {
+		return o, fmt.Errorf("fit: ValidationSplit must be in [0, 1), got %g", o.ValidationSplit)
+	}
+	if Quick() && o.Epochs > quickEpochs {
+		fmt.Fprintf(Messages, "quick mode ($%s): %d epochs instead of %d\n", EnvQuick, quickEpochs, o.Epochs)
+		o.Epochs = quickEpochs
+	}
+	return o, nil
+}
+
+// reuse loads the checkpoint in dir into m when it holds this untrained
+// model trained as want says, and tells the reader either way.
+func (m *Model) reuse(dir string, want FitParams) bool {
+	if len(m.History.Loss) > 0 || m.graphFn != nil {
+		return false // trained already in this program (Fit continues), or a function no file can describe
+	}
+	man, weights, dir, err := readCheckpoint(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return false
+	case err != nil:
+		fmt.Fprintf(Messages, "training anew: %v\n", err)
+		return false
+	case !m.sameModel(man.Model) || man.Fitted != want:
+		fmt.Fprintf(Messages, "training: %s holds another model or training; it will be replaced\n", displayPath(dir))
+		return false
+	}
+	if err := m.setVariables(man, weights, dir); err != nil {
+		fmt.Fprintf(Messages, "training anew: %v\n", err)
+		return false
+	}
+	fmt.Fprintf(Messages, "loaded %s: this model, trained earlier with these options (change a number to train again)\n", displayPath(dir))
+	if m.Out != nil {
+		newLiveCharts().update(m.History)
+	}
+	return true
+}
+
+// train runs the epochs of Fit.
+func (m *Model) train(x, y [][]float32, o FitOptions) (History, error) {
+	var hist History
+	numTrain := int(math.Floor(float64(len(x)) * (1 - o.ValidationSplit)))
 	if numTrain == 0 {
-		return hist, fmt.Errorf("fit: no training rows left out of %d with validation split %g", len(x), validationSplit)
+		return hist, fmt.Errorf("fit: no training rows left out of %d with validation split %g", len(x), o.ValidationSplit)
 	}
 	xTrain, yTrain, xVal, yVal := x[:numTrain], y[:numTrain], x[numTrain:], y[numTrain:]
 	if m.trainer == nil {
 		m.newTrainer()
 	}
-
 	out := m.Out
 	if out == nil {
 		out = io.Discard
 	}
-	steps := (numTrain + batchSize - 1) / batchSize
-	order := make([]int, numTrain)
-	for epoch := range epochs {
+	var charts *liveCharts
+	if m.Out != nil {
+		charts = newLiveCharts()
+	}
+	for epoch := range o.Epochs {
 		start := time.Now()
-		for i := range order {
-			order[i] = i
+		ep, err := m.trainEpoch(xTrain, yTrain, o.BatchSize, epoch, o.Epochs)
+		if err != nil {
+			return hist, err
 		}
-		globalEpoch := uint64(len(m.History.Loss))
-		rng := rand.New(rand.NewPCG(uint64(m.Config.Seed), globalEpoch))
-		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
-
-		var lossSum, accSum float64
-		var feed time.Duration
-		for step := range steps {
-			feedStart := time.Now()
-			rows := order[step*batchSize : min((step+1)*batchSize, numTrain)]
-			batch := train.Batch{
-				Inputs: []*tensors.Tensor{m.gatherInputs(xTrain, rows)},
-				Labels: []*tensors.Tensor{gatherRows(yTrain, rows)},
-			}
-			feed += time.Since(feedStart)
-			metrics, err := m.trainer.TrainStep(batch) // Takes ownership of the batch tensors.
-			if err != nil {
-				return hist, fmt.Errorf("fit: epoch %d step %d: %w", epoch+1, step+1, err)
-			}
-			// metrics: [batch loss, moving average loss, batch accuracy].
-			n := float64(len(rows))
-			lossSum += n * scalar(metrics[0])
-			accSum += n * scalar(metrics[2])
-			_ = metrics[1].FinalizeAll()
-			if m.Progress != nil {
-				m.Progress(epoch+1, epochs, step+1, steps)
-			}
-		}
-		ep := History{Loss: []float64{lossSum / float64(numTrain)}, Accuracy: []float64{accSum / float64(numTrain)}}
+		steps := (numTrain + o.BatchSize - 1) / o.BatchSize
 		line := fmt.Sprintf("%d/%d - %s - loss: %.4f - accuracy: %.4f", steps, steps, kerasDuration(time.Since(start)),
 			ep.Loss[0], ep.Accuracy[0])
 		if len(xVal) > 0 {
@@ -129,16 +165,50 @@ func (m *Model) Fit(xs, ys *tensors.Tensor, epochs, batchSize int, validationSpl
 				return hist, fmt.Errorf("fit: validation after epoch %d: %w", epoch+1, err)
 			}
 			ep.ValLoss, ep.ValAccuracy = []float64{vLoss}, []float64{vAcc}
-			line = fmt.Sprintf("%d/%d - %s - loss: %.4f - accuracy: %.4f - val_loss: %.4f - val_accuracy: %.4f",
-				steps, steps, kerasDuration(time.Since(start)), ep.Loss[0], ep.Accuracy[0], vLoss, vAcc)
+			line += fmt.Sprintf(" - val_loss: %.4f - val_accuracy: %.4f", vLoss, vAcc)
 		}
-		ep.Seconds, ep.FeedSeconds = []float64{time.Since(start).Seconds()}, []float64{feed.Seconds()}
+		ep.Seconds = []float64{time.Since(start).Seconds()}
 		hist.append(ep)
 		m.History.append(ep)
-		m.Fitted = FitParams{Epochs: len(m.History.Loss), BatchSize: batchSize, ValidationSplit: validationSplit, Rows: len(x)}
-		fmt.Fprintf(out, "Epoch %d/%d\n%s\n", epoch+1, epochs, line)
+		m.Fitted = FitParams{Epochs: len(m.History.Loss), BatchSize: o.BatchSize, ValidationSplit: o.ValidationSplit, Rows: len(x)}
+		fmt.Fprintf(out, "Epoch %d/%d\n%s\n", epoch+1, o.Epochs, line)
+		charts.update(m.History)
 	}
 	return hist, nil
+}
+
+// trainEpoch shuffles the training rows and runs one pass over them in
+// batches. It returns the epoch's mean loss and accuracy and its feed time.
+func (m *Model) trainEpoch(x, y [][]float32, batchSize, epoch, epochs int) (History, error) {
+	order := span(0, len(x))
+	rng := rand.New(rand.NewPCG(uint64(m.Seed), uint64(len(m.History.Loss))))
+	rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+	steps := (len(x) + batchSize - 1) / batchSize
+	var lossSum, accSum float64
+	var feed time.Duration
+	for step := range steps {
+		feedStart := time.Now()
+		rows := order[step*batchSize : min((step+1)*batchSize, len(x))]
+		batch := train.Batch{
+			Inputs: []*tensors.Tensor{m.gatherInputs(x, rows)},
+			Labels: []*tensors.Tensor{gatherRows(y, rows)},
+		}
+		feed += time.Since(feedStart)
+		metrics, err := m.trainer.TrainStep(batch) // Takes ownership of the batch tensors.
+		if err != nil {
+			return History{}, fmt.Errorf("fit: epoch %d step %d: %w", epoch+1, step+1, err)
+		}
+		// metrics: [batch loss, moving average loss, batch accuracy].
+		n := float64(len(rows))
+		lossSum += n * scalar(metrics[0])
+		accSum += n * scalar(metrics[2])
+		_ = metrics[1].FinalizeAll()
+		if m.Progress != nil {
+			m.Progress(epoch+1, epochs, step+1, steps)
+		}
+	}
+	n := float64(len(x))
+	return History{Loss: []float64{lossSum / n}, Accuracy: []float64{accSum / n}, FeedSeconds: []float64{feed.Seconds()}}, nil
 }
 
 // newTrainer sets up the GoMLX trainer: softmax cross-entropy on the logits, Adam, and a
@@ -149,7 +219,7 @@ func (m *Model) newTrainer() {
 		func(_ *model.Scope, labels, logits []*Node) *Node {
 			return ReduceAllMean(correct(labels[0], logits[0]))
 		}, nil)
-	opt := optimizer.Adam().LearningRate(m.Config.LearningRate).Done()
+	opt := optimizer.Adam().LearningRate(m.LearningRate).Done()
 	m.trainer = train.NewTrainer(m.backend, m.store, modelFn, loss.CategoricalCrossEntropyLogits, opt,
 		[]metric.Interface{batchAccuracy}, nil)
 }
@@ -157,6 +227,9 @@ func (m *Model) newTrainer() {
 // Evaluate returns the mean categorical cross-entropy and the accuracy on (x, y), without
 // dropout, like Keras' model.evaluate. x and y are as for Fit.
 func (m *Model) Evaluate(xs, ys *tensors.Tensor) (loss, accuracy float64, err error) {
+	if err := m.build(); err != nil {
+		return 0, 0, fmt.Errorf("evaluate: %w", err)
+	}
 	x, y, err := rowsXY(xs, ys)
 	if err != nil {
 		return 0, 0, fmt.Errorf("evaluate: %w", err)
@@ -182,6 +255,9 @@ func (m *Model) evaluate(x, y [][]float32) (loss, accuracy float64, err error) {
 // Predict returns the class probabilities (softmax) of each image in x, like Keras'
 // model.predict. x is as for Fit; a single 28×28 image is [1, 784] or [1, 28, 28, 1].
 func (m *Model) Predict(xs *tensors.Tensor) ([][]float32, error) {
+	if err := m.build(); err != nil {
+		return nil, fmt.Errorf("predict: %w", err)
+	}
 	x, err := rowsOf(xs, InputSize, "x (images)")
 	if err != nil {
 		return nil, fmt.Errorf("predict: %w", err)
@@ -224,42 +300,12 @@ func Argmax(rows [][]float32) []int {
 }
 
 // gatherInputs builds the model's input for the given rows of x: the images
-// as they are, or their patches (see Model.feedPatches).
+// as they are, or their patches (see Model.patchSize).
 func (m *Model) gatherInputs(x [][]float32, rows []int) *tensors.Tensor {
-	if m.feedPatches {
-		return gatherPatches(x, rows, m.Config.KernelSize)
+	if m.patchSize > 0 {
+		return gatherPatches(x, rows, m.patchSize)
 	}
 	return gatherRows(x, rows)
-}
-
-// gatherPatches cuts each 28×28 image into its k×k neighbourhoods, zero-padded
-// like 'same' padding: element [n, y, x, dy*k+dx] is pixel (y+dy-p, x+dx-p)
-// of image n, p = (k-1)/2 -- the order Conv2DSame's im2col uses.
-func gatherPatches(x [][]float32, rows []int, k int) *tensors.Tensor {
-	p, kk := (k-1)/2, k*k
-	t := tensors.FromShape(shapes.Make(dtypes.Float32, len(rows), ImageSize, ImageSize, kk))
-	tensors.MustMutableFlatData(t, func(flat []float32) {
-		for i, r := range rows {
-			img, out := x[r], flat[i*InputSize*kk:(i+1)*InputSize*kk]
-			for y := range ImageSize {
-				for dy := range k {
-					sy := y + dy - p
-					if sy < 0 || sy >= ImageSize {
-						continue
-					}
-					for xx := range ImageSize {
-						base := (y*ImageSize+xx)*kk + dy*k
-						for dx := range k {
-							if sx := xx + dx - p; sx >= 0 && sx < ImageSize {
-								out[base+dx] = img[sy*ImageSize+sx]
-							}
-						}
-					}
-				}
-			}
-		}
-	})
-	return t
 }
 
 // gatherRows copies the given rows of x into a new [len(rows), width] float32 tensor.

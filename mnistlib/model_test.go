@@ -3,15 +3,20 @@ package mnistlib
 import (
 	"bytes"
 	"fmt"
-	"os/exec"
-
-	"github.com/gomlx/gomlx/core/tensors"
+	"math"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+
+	. "github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/ml/layers"
+	"github.com/gomlx/gomlx/ml/layers/activation"
+	"github.com/gomlx/gomlx/ml/model"
 )
 
 // syntheticData makes n noisy "digits" [n, 784] with one-hot labels [n, 10]:
@@ -42,86 +47,158 @@ func head(t *tensors.Tensor, n int) *tensors.Tensor {
 
 func TestSummaryParams(t *testing.T) {
 	for _, tc := range []struct {
-		cfg   Config
+		name  string
+		model *Model
 		total string
 		want  int
 	}{
-		{MLPConfig(), "203,530", 200960 + 2570},
-		{CNNConfig(), "403,242", 416 + 3136*128 + 128 + 1290},
-		{DeepCNNConfig(), "", 416 + 12832 + 1568*128 + 128 + 1290},
+		{"mlp", TutorialMLP(), "203,530", 200960 + 2570},
+		{"cnn", TutorialCNN(true), "403,242", 416 + 3136*128 + 128 + 1290},
+		{"deep-cnn", TutorialDeepCNN(), "", 416 + 14436 + 1764*128 + 128 + 1290},
 	} {
-		m, err := New(tc.cfg)
+		if got := tc.model.NumParams(); got != tc.want {
+			t.Errorf("%s: NumParams()=%d, want %d", tc.name, got, tc.want)
+		}
+		rows, err := tc.model.LayerSummaries()
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := m.NumParams(); got != tc.want {
-			t.Errorf("%s: NumParams()=%d, want %d", tc.cfg.Kind, got, tc.want)
-		}
 		sum := 0
-		for _, l := range m.Layers() {
+		for _, l := range rows {
 			sum += l.Params
 		}
 		if sum != tc.want {
-			t.Errorf("%s: Layers() params sum to %d, want %d", tc.cfg.Kind, sum, tc.want)
+			t.Errorf("%s: the layers' params sum to %d, want %d", tc.name, sum, tc.want)
 		}
-		if s := m.Summary(); !strings.Contains(s, "Total params: "+tc.total) {
-			t.Errorf("%s summary:\n%s", tc.cfg.Kind, s)
+		if s, _ := tc.model.SummaryString(); !strings.Contains(s, "Total params: "+tc.total) {
+			t.Errorf("%s summary:\n%s", tc.name, s)
 		}
 	}
-	m, _ := New(MLPConfig())
-	s := m.Summary()
+	s, _ := TutorialMLP().SummaryString()
 	for _, want := range []string{"dense (Dense)                  (None, 256)               200960", "dense_1 (Dense)                (None, 10)                2570"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("summary lacks %q:\n%s", want, s)
+		}
+	}
+	s, _ = TutorialCNN(true).SummaryString()
+	for _, want := range []string{"conv2d (Conv2D)                (None, 28, 28, 16)        416", "max_pooling2d (MaxPooling2D)   (None, 14, 14, 16)        0",
+		"flatten (Flatten)              (None, 3136)              0", "dropout (Dropout)              (None, 128)               0"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("summary lacks %q:\n%s", want, s)
 		}
 	}
 }
 
+// Mistakes in the layer list are reported, naming the layer and the fix.
+func TestLayerErrors(t *testing.T) {
+	dense := func(units int, act string) Dense { return Dense{Units: units, Activation: act} }
+	for _, tc := range []struct {
+		name   string
+		layers []Layer
+		want   string
+	}{
+		{"empty", nil, "no layers"},
+		{"no input", []Layer{dense(10, "softmax")}, "InputDim: 784"},
+		{"wrong input", []Layer{Dense{Units: 10, InputDim: 100, Activation: "softmax"}}, "input [100]"},
+		{"second input", []Layer{Dense{Units: 5, InputDim: 784}, Dense{Units: 10, InputDim: 5, Activation: "softmax"}}, "only the first layer"},
+		{"zero units", []Layer{Dense{Units: 0, InputDim: 784}, dense(10, "softmax")}, "layer 1: Dense: Units must be positive"},
+		{"bad activation", []Layer{Dense{Units: 8, InputDim: 784, Activation: "rleu"}, dense(10, "softmax")}, `unknown activation "rleu"`},
+		{"bad init", []Layer{Dense{Units: 8, InputDim: 784, KernelInitializer: "zeros"}, dense(10, "softmax")}, `unknown kernel initializer "zeros"`},
+		{"NaN dropout", []Layer{Dense{Units: 8, InputDim: 784}, Dropout{Rate: math.NaN()}, dense(10, "softmax")}, "layer 2: Dropout: Rate must be in [0, 1)"},
+		{"last layer", []Layer{Dense{Units: 10, InputDim: 784, Activation: "relu"}}, "last layer must be Dense"},
+		{"no flatten", []Layer{Conv2D{Filters: 4, KernelSize: [2]int{3, 3}, Padding: "same", InputShape: []int{28, 28, 1}}, dense(10, "softmax")}, "add Flatten{} before it"},
+		{"valid padding", []Layer{Conv2D{Filters: 4, KernelSize: [2]int{3, 3}, InputShape: []int{28, 28, 1}}, Flatten{}, dense(10, "softmax")}, `only "same" is supported`},
+		{"pool size", []Layer{Conv2D{Filters: 4, KernelSize: [2]int{3, 3}, Padding: "same", InputShape: []int{28, 28, 1}}, MaxPooling2D{PoolSize: [2]int{3, 3}}, Flatten{}, dense(10, "softmax")}, "only {2, 2}"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := NewSequential()
+			for _, l := range tc.layers {
+				m.Add(l)
+			}
+			err := m.Summary()
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("got %v, want an error with %q", err, tc.want)
+			}
+		})
+	}
+	m := TutorialMLP()
+	m.Compile("mse", "adam", "accuracy")
+	if _, err := m.SummaryString(); err == nil || !strings.Contains(err.Error(), `loss "mse"`) {
+		t.Errorf("compile with mse: %v", err)
+	}
+	m = TutorialMLP()
+	m.LearningRate = math.Inf(1)
+	if _, err := m.SummaryString(); err == nil || !strings.Contains(err.Error(), "learning rate") {
+		t.Errorf("infinite learning rate: %v", err)
+	}
+}
+
 func TestFitDeterministicAndLearns(t *testing.T) {
 	x, y := syntheticData(600, 1)
-	run := func(cfg Config) (History, string) {
-		m, err := New(cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
+	run := func(newModel func() *Model, seed int64) (History, string) {
+		m := newModel()
+		m.Seed = seed
 		var out bytes.Buffer
 		m.Out = &out
-		h, err := m.Fit(x, y, 2, 50, 0.2)
+		h, err := m.Fit(x, y, FitOptions{Epochs: 2, BatchSize: 50, ValidationSplit: 0.2})
 		if err != nil {
 			t.Fatal(err)
 		}
 		return h, out.String()
 	}
-	for _, cfg := range []Config{MLPConfig(), CNNConfig()} {
-		cfg.Dropout = 0.2 // exercise the dropout RNG too
-		h1, out := run(cfg)
-		h2, _ := run(cfg)
+	for name, newModel := range map[string]func() *Model{"mlp-dropout": TutorialMLPDropout, "cnn": func() *Model { return TutorialCNN(true) }} {
+		h1, out := run(newModel, 1)
+		h2, _ := run(newModel, 1)
 		if !reflect.DeepEqual(withoutTimes(h1), withoutTimes(h2)) {
-			t.Errorf("%s: same seed, different histories:\n%+v\n%+v", cfg.Kind, h1, h2)
+			t.Errorf("%s: same seed, different histories:\n%+v\n%+v", name, h1, h2)
 		}
 		if len(h1.Loss) != 2 || len(h1.ValAccuracy) != 2 {
-			t.Fatalf("%s: history %+v", cfg.Kind, h1)
+			t.Fatalf("%s: history %+v", name, h1)
 		}
 		if h1.ValAccuracy[1] < 0.9 {
-			t.Errorf("%s: val accuracy %v after 2 epochs on easy data", cfg.Kind, h1.ValAccuracy)
+			t.Errorf("%s: val accuracy %v after 2 epochs on easy data", name, h1.ValAccuracy)
 		}
 		if !strings.HasPrefix(out, "Epoch 1/2\n10/10 - ") || !strings.Contains(out, " - val_accuracy: ") {
-			t.Errorf("%s: output:\n%s", cfg.Kind, out)
+			t.Errorf("%s: output:\n%s", name, out)
 		}
-		cfg.Seed++
-		h3, _ := run(cfg)
+		h3, _ := run(newModel, 2)
 		if reflect.DeepEqual(withoutTimes(h1), withoutTimes(h3)) {
-			t.Errorf("%s: different seeds, same history", cfg.Kind)
+			t.Errorf("%s: different seeds, same history", name)
 		}
+	}
+}
+
+// A model written as a GoMLX graph function trains through the same Fit.
+func TestFromGraph(t *testing.T) {
+	x, y := syntheticData(600, 3)
+	m := FromGraph(func(scope *model.Scope, x *Node) *Node {
+		x = activation.Relu(layers.Dense(scope.In("dense"), x, true, 32))
+		return layers.Dense(scope.In("dense_1"), x, true, NumClasses)
+	})
+	m.Out = nil
+	h, err := m.Fit(x, y, FitOptions{Epochs: 2, BatchSize: 50, ValidationSplit: 0.2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.ValAccuracy[1] < 0.9 {
+		t.Errorf("val accuracy %v after 2 epochs on easy data", h.ValAccuracy)
+	}
+	if n := m.NumParams(); n != 784*32+32+32*10+10 {
+		t.Errorf("NumParams() = %d", n)
+	}
+	s, _ := m.SummaryString()
+	if !strings.Contains(s, "dense_1 (scope)") || !strings.Contains(s, "Total params: 25,450") {
+		t.Errorf("summary:\n%s", s)
 	}
 }
 
 func TestCheckpoint(t *testing.T) {
 	x, y := syntheticData(300, 2)
 	dir := filepath.Join(t.TempDir(), "mlp")
-	m, _ := New(MLPConfig())
+	fit := FitOptions{Epochs: 1, BatchSize: 50, ValidationSplit: 0.2}
+	m := TutorialMLP()
 	m.Out = nil
-	if _, err := m.Fit(x, y, 1, 50, 0.2); err != nil {
+	if _, err := m.Fit(x, y, fit); err != nil {
 		t.Fatal(err)
 	}
 	if err := m.Save(dir); err != nil {
@@ -136,18 +213,19 @@ func TestCheckpoint(t *testing.T) {
 	}
 	p1, _ := m.Predict(head(x, 20))
 	p2, _ := m2.Predict(head(x, 20))
-	if !reflect.DeepEqual(p1, p2) || !reflect.DeepEqual(m.History, m2.History) || !reflect.DeepEqual(m.Config, m2.Config) || m.Fitted != m2.Fitted {
+	if !reflect.DeepEqual(p1, p2) || !reflect.DeepEqual(m.History, m2.History) || !reflect.DeepEqual(m.Layers(), m2.Layers()) || m.Fitted != m2.Fitted {
 		t.Error("loaded model differs from saved one")
 	}
 
 	// Resuming: 1 epoch + save/load + 1 epoch == 2 epochs straight.
 	m2.Out = nil
-	if _, err := m2.Fit(x, y, 1, 50, 0.2); err != nil {
+	if _, err := m2.Fit(x, y, fit); err != nil {
 		t.Fatal(err)
 	}
-	m3, _ := New(MLPConfig())
+	m3 := TutorialMLP()
 	m3.Out = nil
-	if _, err := m3.Fit(x, y, 2, 50, 0.2); err != nil {
+	fit.Epochs = 2
+	if _, err := m3.Fit(x, y, fit); err != nil {
 		t.Fatal(err)
 	}
 	if !reflect.DeepEqual(withoutTimes(m2.History), withoutTimes(m3.History)) {
@@ -175,7 +253,7 @@ func TestCheckpoint(t *testing.T) {
 		t.Errorf("corrupt manifest: %v", err)
 	}
 	cnnDir := filepath.Join(t.TempDir(), "cnn")
-	c, _ := New(CNNConfig())
+	c := TutorialCNN(true)
 	if err := c.Save(cnnDir); err != nil {
 		t.Fatal(err)
 	}
@@ -215,33 +293,29 @@ func TestCheckpointAcrossProcesses(t *testing.T) {
 		fmt.Printf("PREDICTIONS %v\n", p)
 		return
 	}
-	x, _ := Normalize(Flatten(Images{N: 2000, Rows: 28, Cols: 28, Pix: data.Train.Images.Pix[:2000*784]}))
+	x, _ := Normalize(Reshape2D(Images{N: 2000, Rows: 28, Cols: 28, Pix: data.Train.Images.Pix[:2000*784]}))
 	y := ToCategorical(data.Train.Labels[:2000], 10)
-	for _, cfg := range []Config{MLPConfig(), CNNConfig()} {
-		m, err := New(cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for kind, m := range map[string]*Model{"mlp": TutorialMLP(), "cnn": TutorialCNN(true)} {
 		m.Out = nil
-		if _, err := m.Fit(x, y, 1, 100, 0); err != nil {
+		if _, err := m.Fit(x, y, FitOptions{Epochs: 1, BatchSize: 100}); err != nil {
 			t.Fatal(err)
 		}
-		dir := filepath.Join(t.TempDir(), cfg.Kind)
+		dir := filepath.Join(t.TempDir(), kind)
 		if err := m.Save(dir); err != nil {
 			t.Fatal(err)
 		}
 		p, _ := m.Predict(xTest)
 		if hits := accuracyOf(Argmax(p), data.Test.Labels[:50]); hits < 0.6 {
-			t.Errorf("%s: only %.0f%% of 50 test digits right after a short training", cfg.Kind, 100*hits)
+			t.Errorf("%s: only %.0f%% of 50 test digits right after a short training", kind, 100*hits)
 		}
 		cmd := exec.Command(os.Args[0], "-test.run=^TestCheckpointAcrossProcesses$")
 		cmd.Env = append(os.Environ(), "MNISTLIB_TEST_LOAD="+dir)
 		out, err := cmd.CombinedOutput()
 		if err != nil {
-			t.Fatalf("%s: child: %v\n%s", cfg.Kind, err, out)
+			t.Fatalf("%s: child: %v\n%s", kind, err, out)
 		}
 		if want := fmt.Sprintf("PREDICTIONS %v\n", p); !strings.Contains(string(out), want) {
-			t.Errorf("%s: the child process predicted differently", cfg.Kind)
+			t.Errorf("%s: the child process predicted differently", kind)
 		}
 	}
 }

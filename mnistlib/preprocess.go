@@ -9,9 +9,9 @@ import (
 // The tutorial's preprocessing, one Keras/NumPy call per function. Each
 // returns a GoMLX tensor, the form models take.
 
-// Flatten is images.reshape(N, 784).astype(float): one row of 784 pixel
+// Reshape2D is images.reshape(N, 784).astype(float): one row of 784 pixel
 // values (0–255) per image, the input an MLP's Dense layer takes.
-func Flatten(im Images) *tensors.Tensor {
+func Reshape2D(im Images) *tensors.Tensor {
 	return toFloat32(im, im.N, im.Rows*im.Cols)
 }
 

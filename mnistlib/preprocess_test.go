@@ -14,7 +14,7 @@ func TestPreprocessShapes(t *testing.T) {
 		got  *tensors.Tensor
 		want []int
 	}{
-		{"Flatten", Flatten(im), []int{3, 784}},
+		{"Flatten", Reshape2D(im), []int{3, 784}},
 		{"Reshape4D", Reshape4D(im), []int{3, 28, 28, 1}},
 		{"ToCategorical", ToCategorical(Labels{5, 0, 9}, 10), []int{3, 10}},
 	}
@@ -26,7 +26,7 @@ func TestPreprocessShapes(t *testing.T) {
 }
 
 func TestNormalize(t *testing.T) {
-	x := Flatten(tinyData(2).Train.Images)
+	x := Reshape2D(tinyData(2).Train.Images)
 	lo, hi, err := ValueRange(x)
 	if err != nil || lo != 0 || hi != 255 {
 		t.Fatalf("before: range [%v, %v] (%v), want [0, 255]", lo, hi, err)

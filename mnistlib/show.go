@@ -43,22 +43,23 @@ func Show(img image.Image) error {
 	if err := png.Encode(&b, img); err != nil {
 		return fmt.Errorf("mnistlib.Show: %w", err)
 	}
-	display(map[protocol.MIMEType]any{protocol.MIMEImagePNG: b.Bytes()}, nil)
+	display("", map[protocol.MIMEType]any{protocol.MIMEImagePNG: b.Bytes()}, nil)
 	return nil
 }
 
 // ShowHTML displays HTML inline in a GoNB notebook; outside one it does nothing.
 func ShowHTML(html string) {
 	if gonbui.IsNotebook {
-		display(map[protocol.MIMEType]any{protocol.MIMETextHTML: html}, nil)
+		display("", map[protocol.MIMEType]any{protocol.MIMETextHTML: html}, nil)
 	}
 }
 
 // display publishes one output and waits until GoNB has sent it on: GoNB reads
 // a cell's displays and its printed text from separate pipes, so without the
-// wait a line printed after a picture can land above it.
-func display(data map[protocol.MIMEType]any, metadata map[string]any) {
-	gonbui.SendData(&protocol.DisplayData{Data: data, Metadata: metadata})
+// wait a line printed after a picture can land above it. A non-empty id
+// names the display, and a later call with the same id replaces it in place.
+func display(id string, data map[protocol.MIMEType]any, metadata map[string]any) {
+	gonbui.SendData(&protocol.DisplayData{DisplayID: id, Data: data, Metadata: metadata})
 	gonbui.Sync()
 }
 

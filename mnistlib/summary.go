@@ -2,82 +2,92 @@ package mnistlib
 
 import (
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 )
 
-// Layer describes one layer of a model, as listed by Keras' model.summary().
-type Layer struct {
+// LayerSummary is one row of Keras' model.summary().
+type LayerSummary struct {
 	Name        string // e.g. "dense_1"
 	Type        string // e.g. "Dense"
-	OutputShape []int  // without the batch axis
-	Params      int
+	OutputShape []int  // without the batch axis; nil when unknown (FromGraph)
+	Params      int    // trainable weights, counted in the built model's variables
 }
 
-// Layers lists the model's layers in order (the input is not a layer).
-func (m *Model) Layers() []Layer {
-	cfg := m.Config
-	var ls []Layer
-	count := map[string]int{}
-	add := func(kind, typ string, params int, shape ...int) {
-		name := kind
-		if n := count[kind]; n > 0 {
-			name = fmt.Sprintf("%s_%d", kind, n)
-		}
-		count[kind]++
-		ls = append(ls, Layer{Name: name, Type: typ, OutputShape: shape, Params: params})
+// LayerSummaries lists the model's layers in order (the input is not a layer),
+// building the model if needed. A FromGraph model lists its top-level scopes.
+func (m *Model) LayerSummaries() ([]LayerSummary, error) {
+	if err := m.build(); err != nil {
+		return nil, err
 	}
-	width := InputSize
-	if cfg.Kind == KindCNN {
-		size, channels := ImageSize, 1
-		for _, f := range cfg.Filters {
-			add("conv2d", "Conv2D", cfg.KernelSize*cfg.KernelSize*channels*f+f, size, size, f)
-			size, channels = size/2, f
-			add("max_pooling2d", "MaxPooling2D", 0, size, size, channels)
-		}
-		width = size * size * channels
-		add("flatten", "Flatten", 0, width)
+	if m.graphFn != nil {
+		return m.scopeSummaries(), nil
 	}
-	hidden := cfg.HiddenLayers
-	if cfg.Kind == KindCNN {
-		hidden = 1
+	rows := make([]LayerSummary, len(m.layers))
+	for i, l := range m.layers {
+		rows[i] = LayerSummary{Name: m.names[i], Type: strings.TrimPrefix(fmt.Sprintf("%T", l), "mnistlib."),
+			OutputShape: m.outputs[i], Params: m.paramsUnder("/" + m.names[i] + "/")}
 	}
-	for range hidden {
-		add("dense", "Dense", width*cfg.Units+cfg.Units, cfg.Units)
-		width = cfg.Units
-		if cfg.Dropout > 0 {
-			add("dropout", "Dropout", 0, width)
-		}
-	}
-	add("dense", "Dense", width*NumClasses+NumClasses, NumClasses)
-	return ls
+	return rows, nil
 }
 
-// Summary returns a Keras-like table of the layers, their output shapes and parameter counts.
-func (m *Model) Summary() string {
+// scopeSummaries groups the variables of a graph function by their first scope.
+func (m *Model) scopeSummaries() []LayerSummary {
+	var rows []LayerSummary
+	seen := map[string]bool{}
+	for v := range m.store.IterVariables() {
+		name, _, _ := strings.Cut(strings.TrimPrefix(v.Path(), "/"), "/")
+		if v.Trainable && !seen[name] {
+			seen[name] = true
+			rows = append(rows, LayerSummary{Name: name, Type: "scope", Params: m.paramsUnder("/" + name + "/")})
+		}
+	}
+	return rows
+}
+
+// Summary prints a Keras-like table of the layers, their output shapes and
+// parameter counts to m.Out, like Keras' model.summary().
+func (m *Model) Summary() error {
+	s, err := m.SummaryString()
+	if err == nil && m.Out != nil {
+		_, err = io.WriteString(m.Out, s)
+	}
+	return err
+}
+
+// SummaryString is the table Summary prints.
+func (m *Model) SummaryString() (string, error) {
+	rows, err := m.LayerSummaries()
+	if err != nil {
+		return "", fmt.Errorf("summary: %w", err)
+	}
 	var b strings.Builder
 	line := func(ch string) { b.WriteString(strings.Repeat(ch, 68) + "\n") }
-	fmt.Fprintf(&b, "Model: %q\n", m.Config.Kind)
+	fmt.Fprintln(&b, `Model: "sequential"`)
 	line("_")
 	fmt.Fprintf(&b, " %-30s %-25s %-9s\n", "Layer (type)", "Output Shape", "Param #")
 	line("=")
 	total := 0
-	for i, l := range m.Layers() {
+	for i, l := range rows {
 		if i > 0 {
 			b.WriteString("\n")
 		}
-		dims := []string{"None"}
-		for _, d := range l.OutputShape {
-			dims = append(dims, strconv.Itoa(d))
+		shape := "?"
+		if l.OutputShape != nil {
+			dims := []string{"None"}
+			for _, d := range l.OutputShape {
+				dims = append(dims, strconv.Itoa(d))
+			}
+			shape = "(" + strings.Join(dims, ", ") + ")"
 		}
-		shape := "(" + strings.Join(dims, ", ") + ")"
 		fmt.Fprintf(&b, " %-30s %-25s %-9d\n", l.Name+" ("+l.Type+")", shape, l.Params)
 		total += l.Params
 	}
 	line("=")
 	fmt.Fprintf(&b, "Total params: %s\nTrainable params: %s\nNon-trainable params: 0\n", thousands(total), thousands(total))
 	line("_")
-	return b.String()
+	return b.String(), nil
 }
 
 // thousands formats n with comma separators: 203530 → "203,530".

@@ -8,9 +8,9 @@ import (
 	"testing"
 )
 
-// TrainOrLoad trains once, reuses the checkpoint while the run is unchanged,
-// and trains again when a parameter changes.
-func TestTrainOrLoad(t *testing.T) {
+// Fit with a Checkpoint trains once, loads while the model and its options
+// are unchanged, and trains again when a number changes.
+func TestFitCheckpoint(t *testing.T) {
 	_, data := loadReal(t)
 	t.Setenv(EnvQuick, "1")
 	t.Setenv(EnvCheckpoints, t.TempDir())
@@ -24,30 +24,39 @@ func TestTrainOrLoad(t *testing.T) {
 	if got := p.XTrain.Shape().Dimensions; got[0] != quickTrainRows || got[1] != 784 {
 		t.Fatalf("quick mode training data %v, want [%d 784]", got, quickTrainRows)
 	}
-	run := TutorialMLP()
-	steps := []struct {
-		change func(r *Run)
-		want   string
-	}{
-		{func(r *Run) {}, "saved to"},
-		{func(r *Run) {}, "loaded"},
-		{func(r *Run) { r.Config.Units = 64 }, "saved to"},
-		{func(r *Run) { r.Config.Units = 64; r.BatchSize = 100 }, "saved to"},
-		{func(r *Run) { r.Config.Units = 64; r.BatchSize = 100 }, "loaded"},
+	mlp := func(units int) *Model {
+		model := NewSequential()
+		model.Add(Dense{Units: units, InputDim: 784, KernelInitializer: "normal", Activation: "relu"})
+		model.Add(Dense{Units: 10, KernelInitializer: "normal", Activation: "softmax"})
+		return model
 	}
-	for i, s := range steps {
-		r := run
-		s.change(&r)
+	for i, s := range []struct {
+		units, batch, epochs int
+		want                 string
+		wantEpochs           int
+	}{
+		{256, 200, 10, "saved to", quickEpochs}, // quick mode: at most 2 epochs
+		{256, 200, 10, "loaded", quickEpochs},
+		{64, 200, 10, "saved to", quickEpochs},
+		{64, 100, 10, "saved to", quickEpochs},
+		{64, 100, 10, "loaded", quickEpochs},
+		{64, 100, 1, "saved to", 1},
+	} {
 		log.Reset()
-		m, err := TrainOrLoad(r, p)
+		m := mlp(s.units)
+		m.Out = nil
+		h, err := m.Fit(p.XTrain, p.YTrain, FitOptions{Epochs: s.epochs, BatchSize: s.batch, ValidationSplit: 0.2, Checkpoint: "mlp"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !strings.Contains(log.String(), s.want) {
 			t.Errorf("step %d: log %q, want %q", i, log.String(), s.want)
 		}
-		if len(m.History.Loss) != quickEpochs || m.Config.Units != r.Config.Units {
-			t.Errorf("step %d: %d epochs of %d units", i, len(m.History.Loss), m.Config.Units)
+		if len(h.Loss) != s.wantEpochs || m.NumParams() != 784*s.units+s.units+s.units*10+10 {
+			t.Errorf("step %d: %d epochs, %d parameters", i, len(h.Loss), m.NumParams())
+		}
+		if strings.Contains(log.String(), CheckpointDir()) && filepath.IsAbs(CheckpointDir()) {
+			t.Errorf("step %d: the log names an absolute path: %q", i, log.String())
 		}
 	}
 	if _, err := os.Stat(filepath.Join(CheckpointDir(), "mlp", manifestFile)); err != nil || !strings.HasSuffix(CheckpointDir(), "quick") {

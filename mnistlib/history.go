@@ -1,0 +1,107 @@
+package mnistlib
+
+// A model's training history, its charts, and the charts that redraw while
+// a model trains in a notebook.
+
+import (
+	"slices"
+
+	"github.com/janpfeifer/gonb/gonbui"
+)
+
+// History holds one value per epoch, like Keras' History.history.
+// ValLoss and ValAccuracy stay empty when Fit runs without validation.
+type History struct {
+	Loss        []float64 `json:"loss"`
+	Accuracy    []float64 `json:"accuracy"`
+	ValLoss     []float64 `json:"val_loss,omitempty"`
+	ValAccuracy []float64 `json:"val_accuracy,omitempty"`
+	Seconds     []float64 `json:"seconds,omitempty"` // wall time of each epoch, validation included
+	// FeedSeconds is the part of each epoch spent outside the compiled
+	// training step building batches (the data feed).
+	FeedSeconds []float64 `json:"feed_seconds,omitempty"`
+}
+
+func (h *History) append(o History) {
+	h.Loss = append(h.Loss, o.Loss...)
+	h.Accuracy = append(h.Accuracy, o.Accuracy...)
+	h.ValLoss = append(h.ValLoss, o.ValLoss...)
+	h.ValAccuracy = append(h.ValAccuracy, o.ValAccuracy...)
+	h.Seconds = append(h.Seconds, o.Seconds...)
+	h.FeedSeconds = append(h.FeedSeconds, o.FeedSeconds...)
+}
+
+// HistoryChart plots a metric of the history ("accuracy" or "loss") for the
+// training and validation rows, against epochs. zh gives the tutorial's
+// Chinese labels (训练准确率, 验证准确率, 训练历史, 训练次数, 准确率).
+func HistoryChart(h History, metric string, zh bool) LineChart {
+	train, val := h.Accuracy, h.ValAccuracy
+	if metric == "loss" {
+		train, val = h.Loss, h.ValLoss
+	}
+	names := map[bool][4]string{ // train, validation, title, y axis
+		false: {"train " + metric, "validation " + metric, "Training history", metric},
+		true:  {"训练" + zhMetric(metric), "验证" + zhMetric(metric), "训练历史", zhMetric(metric)},
+	}[zh]
+	xLabel := "epoch"
+	if zh {
+		xLabel = "训练次数"
+	}
+	return LineChart{Title: names[2], XLabel: xLabel, YLabel: names[3],
+		Series: []Series{{Name: names[0], Values: train}, {Name: names[1], Values: val}}}
+}
+
+func zhMetric(metric string) string {
+	if metric == "loss" {
+		return "损失"
+	}
+	return "准确率"
+}
+
+// Gap is the last epoch's training accuracy minus its validation accuracy:
+// how much the model does better on what it has seen (overfitting).
+func (h History) Gap() float64 {
+	n := len(h.Accuracy)
+	if n == 0 || len(h.ValAccuracy) != n {
+		return 0
+	}
+	return h.Accuracy[n-1] - h.ValAccuracy[n-1]
+}
+
+// SecondsPerEpoch is the median wall time of the epochs after the first
+// (which also compiles the model).
+func (h History) SecondsPerEpoch() float64 {
+	s := h.Seconds
+	if len(s) > 1 {
+		s = s[1:]
+	}
+	if len(s) == 0 {
+		return 0
+	}
+	s = slices.Sorted(slices.Values(s))
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+// liveCharts shows the accuracy and the loss charts below the cell and redraws
+// them in place after every epoch (GoNB replaces a display that has an ID), so a
+// learner watches the curves form. The last drawing is what the saved notebook
+// and its HTML export keep. Outside a notebook it is nil and does nothing.
+type liveCharts struct{ accuracy, loss string }
+
+func newLiveCharts() *liveCharts {
+	if !gonbui.IsNotebook {
+		return nil
+	}
+	return &liveCharts{accuracy: "accuracy_" + gonbui.UniqueID(), loss: "loss_" + gonbui.UniqueID()}
+}
+
+func (l *liveCharts) update(h History) {
+	if l == nil || len(h.Loss) == 0 {
+		return
+	}
+	showChartAs(l.accuracy, HistoryChart(h, "accuracy", false))
+	showChartAs(l.loss, HistoryChart(h, "loss", false))
+}

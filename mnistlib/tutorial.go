@@ -1,0 +1,61 @@
+package mnistlib
+
+// The tutorial's models and training, for the bench, the tests and the
+// comparison notebook. Notebooks 04, 06 and 08 write the same lines out (a
+// notebook test checks that they build the same models).
+
+// TutorialMLP is the tutorial's MLP: 784 → Dense(256, relu) → Dense(10, softmax).
+func TutorialMLP() *Model {
+	model := NewSequential()
+	model.Add(Dense{Units: 256, InputDim: 784, KernelInitializer: "normal", Activation: "relu"})
+	model.Add(Dense{Units: 10, KernelInitializer: "normal", Activation: "softmax"})
+	return model
+}
+
+// TutorialMLPDropout is the MLP with Dropout(0.5) after its hidden layer.
+func TutorialMLPDropout() *Model {
+	model := NewSequential()
+	model.Add(Dense{Units: 256, InputDim: 784, KernelInitializer: "normal", Activation: "relu"})
+	model.Add(Dropout{Rate: 0.5})
+	model.Add(Dense{Units: 10, KernelInitializer: "normal", Activation: "softmax"})
+	return model
+}
+
+// TutorialCNN is the tutorial's CNN. With dropout false it leaves out the
+// Dropout(0.5) line, to see how much the CNN overfits without it.
+func TutorialCNN(dropout bool) *Model {
+	model := NewSequential()
+	model.Add(Conv2D{Filters: 16, KernelSize: [2]int{5, 5}, Padding: "same", InputShape: []int{28, 28, 1}, Activation: "relu"})
+	model.Add(MaxPooling2D{PoolSize: [2]int{2, 2}})
+	model.Add(Flatten{})
+	model.Add(Dense{Units: 128, KernelInitializer: "normal", Activation: "relu"})
+	if dropout {
+		model.Add(Dropout{Rate: 0.5})
+	}
+	model.Add(Dense{Units: 10, KernelInitializer: "normal", Activation: "softmax"})
+	return model
+}
+
+// TutorialDeepCNN is "making the CNN better" (notebook 08): the tutorial's source
+// book's CNN, two conv/pool blocks (16 and 36 filters) with Dropout(0.25) after
+// each pool.
+func TutorialDeepCNN() *Model {
+	model := NewSequential()
+	model.Add(Conv2D{Filters: 16, KernelSize: [2]int{5, 5}, Padding: "same", InputShape: []int{28, 28, 1}, Activation: "relu"})
+	model.Add(MaxPooling2D{PoolSize: [2]int{2, 2}})
+	model.Add(Dropout{Rate: 0.25})
+	model.Add(Conv2D{Filters: 36, KernelSize: [2]int{5, 5}, Padding: "same", Activation: "relu"})
+	model.Add(MaxPooling2D{PoolSize: [2]int{2, 2}})
+	model.Add(Dropout{Rate: 0.25})
+	model.Add(Flatten{})
+	model.Add(Dense{Units: 128, KernelInitializer: "normal", Activation: "relu"})
+	model.Add(Dropout{Rate: 0.5})
+	model.Add(Dense{Units: 10, KernelInitializer: "normal", Activation: "softmax"})
+	return model
+}
+
+// TutorialFit is the tutorial's model.fit options: validation_split=0.2,
+// epochs=10, batch_size=200; checkpoint names the folder to save it in.
+func TutorialFit(checkpoint string) FitOptions {
+	return FitOptions{ValidationSplit: 0.2, Epochs: 10, BatchSize: 200, Checkpoint: checkpoint}
+}
