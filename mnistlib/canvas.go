@@ -3,6 +3,7 @@ package mnistlib
 import (
 	"bytes"
 	"fmt"
+	"hash/fnv"
 	"html"
 	"image"
 	"image/color"
@@ -10,11 +11,11 @@ import (
 	"image/png"
 	"math"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 
 	"golang.org/x/image/font"
-	"golang.org/x/image/font/basicfont"
 	"golang.org/x/image/font/gofont/goregular"
 	"golang.org/x/image/font/opentype"
 	"golang.org/x/image/font/sfnt"
@@ -42,20 +43,34 @@ const (
 	end
 )
 
-// svgCanvas writes SVG elements.
-type svgCanvas struct{ strings.Builder }
+// svgCanvas writes SVG elements. Labels are glyph outlines from the fonts
+// the PNG is drawn with, not <text>: a browser without Chinese fonts (Debian's
+// Chromium, for one) would draw the tutorial's 训练准确率 as empty boxes.
+type svgCanvas struct {
+	strings.Builder                     // the elements, in drawing order
+	head            string              // the <svg> tag and the background
+	defs            strings.Builder     // one <path> per glyph that labels <use>
+	ids             map[glyphKey]string // "" for a blank glyph, such as a space
+	buf             sfnt.Buffer
+}
 
-// fontFamilies lists families that carry Chinese glyphs, for the tutorial's
-// 训练准确率-style labels, before the generic fallback.
+// fontFamilies lists families that carry Chinese glyphs, for the labels that
+// fall back to <text> (a rune in no bundled font), before the generic one.
 const fontFamilies = `'Noto Sans CJK SC','Microsoft YaHei','PingFang SC',SimHei,sans-serif`
 
 func (c *svgCanvas) begin(w, h float64) {
-	fmt.Fprintf(c, `<svg xmlns="http://www.w3.org/2000/svg" width="%g" height="%g" viewBox="0 0 %g %g" font-family="%s" font-size="12">`,
-		w, h, w, h, fontFamilies)
-	fmt.Fprintf(c, `<rect width="%g" height="%g" fill="white"/>`, w, h)
+	c.head = fmt.Sprintf(`<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="%g" height="%g" viewBox="0 0 %g %g" font-family="%s" font-size="12">`,
+		w, h, w, h, fontFamilies) + fmt.Sprintf(`<rect width="%g" height="%g" fill="white"/>`, w, h)
 }
 
-func (c *svgCanvas) String() string { return c.Builder.String() + `</svg>` }
+// String returns the document, the glyphs defined before their first use.
+func (c *svgCanvas) String() string {
+	defs := ""
+	if c.defs.Len() > 0 {
+		defs = "<defs>" + c.defs.String() + "</defs>"
+	}
+	return c.head + defs + c.Builder.String() + `</svg>`
+}
 
 func (c *svgCanvas) line(pts []point, col string, width float64) {
 	var s []string
@@ -70,13 +85,124 @@ func (c *svgCanvas) dot(p point, r float64, col string) {
 }
 
 func (c *svgCanvas) text(x, y, size float64, a anchor, s string) {
+	l := shape(s)
+	if c.label(s, l, horizontal(l, x, y, size, a)) {
+		return
+	}
 	fmt.Fprintf(c, `<text x="%.1f" y="%.1f" font-size="%g" text-anchor="%s">%s</text>`,
 		x, y, size, [...]string{"start", "middle", "end"}[a], html.EscapeString(s))
 }
 
 func (c *svgCanvas) verticalText(x, y, size float64, s string) {
+	l := shape(s)
+	if c.label(s, l, vertical(l, x, y, size)) {
+		return
+	}
 	fmt.Fprintf(c, `<text transform="translate(%g %g) rotate(-90)" font-size="%g" text-anchor="middle">%s</text>`,
 		x, y, size, html.EscapeString(s))
+}
+
+// label writes s as a group of glyphs named by the string, for screen readers
+// and for tools that look for the words in the file. It reports false, having written nothing, when some glyph
+// cannot be drawn: the caller falls back to <text>.
+func (c *svgCanvas) label(s string, l shaped, p placement) bool {
+	if l.missing {
+		return false
+	}
+	ids := make([]string, len(l.glyphs))
+	for i, g := range l.glyphs {
+		id, err := c.glyphID(g)
+		if err != nil {
+			return false
+		}
+		ids[i] = id
+	}
+	if s == "" {
+		return true
+	}
+	fmt.Fprintf(c, `<g role="img" aria-label="%s" transform="%s">`, html.EscapeString(s), p.transform())
+	for i, id := range ids {
+		switch x := l.glyphs[i].x; {
+		case id == "": // blank
+		case x == 0:
+			fmt.Fprintf(c, `<use xlink:href="#%s"/>`, id)
+		default: // a thousandth of an em is precise enough
+			fmt.Fprintf(c, `<use xlink:href="#%s" x="%d"/>`, id, int(math.Round(x)))
+		}
+	}
+	c.WriteString(`</g>`)
+	return true
+}
+
+// glyphID returns the id of the glyph's outline in <defs>, adding it the
+// first time: each glyph is written once however often labels use it.
+func (c *svgCanvas) glyphID(g placed) (string, error) {
+	k := glyphKey{g.font, g.index}
+	if id, ok := c.ids[k]; ok {
+		return id, nil
+	}
+	segs, err := g.font.LoadGlyph(&c.buf, g.index, emPPEM, nil)
+	if err != nil {
+		return "", fmt.Errorf("loading glyph %d of the label font: %w", g.index, err)
+	}
+	id := ""
+	if d := pathData(segs); d != "" {
+		id = fmt.Sprintf("%s-%x", g.font.id, g.index)
+		fmt.Fprintf(&c.defs, `<path id="%s" d="%s"/>`, id, d)
+	}
+	if c.ids == nil {
+		c.ids = map[glyphKey]string{}
+	}
+	c.ids[k] = id
+	return id, nil
+}
+
+// pathData writes glyph segments (thousandths of an em, y down) as SVG path
+// data in whole units. To keep charts small, coordinates are relative to the
+// previous point, a repeated command is not restated, and a minus sign
+// doubles as the separator.
+func pathData(segs sfnt.Segments) string {
+	var (
+		b                strings.Builder
+		cur, first       image.Point // rounded, so relative steps never drift
+		last             byte
+		commands, counts = "mlqc", [...]int{1, 1, 2, 3}
+	)
+	for _, s := range segs {
+		if s.Op == sfnt.SegmentOpMoveTo && b.Len() > 0 {
+			b.WriteByte('z')
+			cur, last = first, 'z'
+		}
+		cmd, n := commands[s.Op], counts[s.Op]
+		if cmd != last || cmd == 'm' {
+			b.WriteByte(cmd)
+		}
+		for i, p := range s.Args[:n] {
+			q := image.Pt(int(math.Round(float64(p.X)/64)), int(math.Round(float64(p.Y)/64)))
+			for j, v := range [2]int{q.X - cur.X, q.Y - cur.Y} {
+				if (cmd == last || i > 0 || j > 0) && v >= 0 {
+					b.WriteByte(' ')
+				}
+				b.WriteString(strconv.Itoa(v))
+			}
+			if i == n-1 {
+				cur = q
+			}
+		}
+		if cmd == 'm' {
+			first = cur
+		}
+		last = cmd
+	}
+	if b.Len() > 0 {
+		b.WriteByte('z')
+	}
+	return b.String()
+}
+
+// num formats a coordinate to a hundredth of a pixel, without trailing zeros.
+func num(v float64) string {
+	return strconv.FormatFloat(math.Round(v*100)/100, 'f', -1, 64)
 }
 
 // rasterCanvas draws antialiased shapes and text into an RGBA image, scale
@@ -130,7 +256,7 @@ func (c *rasterCanvas) line(pts []point, col string, width float64) {
 			z.ClosePath()
 		}
 	})
-	if width > 1 {
+	if width > 1 && len(pts) > 2 { // a live chart's first epoch has one point
 		for _, p := range pts[1 : len(pts)-1] {
 			c.dot(p, width/2, col)
 		}
@@ -151,28 +277,56 @@ func (c *rasterCanvas) dot(p point, r float64, col string) {
 }
 
 func (c *rasterCanvas) text(x, y, size float64, a anchor, s string) {
-	face := faceFor(s, size*c.scale)
-	d := font.Drawer{Dst: c.img, Src: image.Black, Face: face}
-	w := float64(d.MeasureString(s)) / 64
-	d.Dot = fixed.P(int(x*c.scale-w*float64(a)/2), int(y*c.scale))
-	d.DrawString(s)
+	l := shape(s)
+	c.label(l, horizontal(l, x, y, size, a))
 }
 
-// verticalText draws the text on its side: into a strip, then turned.
 func (c *rasterCanvas) verticalText(x, y, size float64, s string) {
-	face := faceFor(s, size*c.scale)
-	m := face.Metrics()
-	w := (font.MeasureString(face, s) + 63) / 64
-	h := (m.Ascent + m.Descent + 63) / 64
-	strip := image.NewRGBA(image.Rect(0, 0, int(w), int(h)))
-	draw.Draw(strip, strip.Bounds(), image.White, image.Point{}, draw.Src)
-	(&font.Drawer{Dst: strip, Src: image.Black, Face: face, Dot: fixed.Point26_6{Y: m.Ascent}}).DrawString(s)
-	x0, y0 := int(x*c.scale)-int(h)/2, int(y*c.scale)-int(w)/2
-	for i := 0; i < int(w); i++ {
-		for j := 0; j < int(h); j++ {
-			c.img.Set(x0+j, y0+int(w)-1-i, strip.At(i, j))
-		}
+	l := shape(s)
+	c.label(l, vertical(l, x, y, size))
+}
+
+// label fills the glyph outlines in black, placed as the SVG places them. A
+// glyph that does not load is left out: a label is not worth failing a chart.
+func (c *rasterCanvas) label(l shaped, p placement) {
+	if len(l.glyphs) == 0 {
+		return
 	}
+	var buf sfnt.Buffer
+	at := func(q fixed.Point26_6, x float64) (float32, float32) {
+		u, v := p.at(x+float64(q.X)/64, float64(q.Y)/64)
+		return float32(u * c.scale), float32(v * c.scale)
+	}
+	c.fill("#000", func(z *vector.Rasterizer) {
+		for _, g := range l.glyphs {
+			segs, err := g.font.LoadGlyph(&buf, g.index, emPPEM, nil)
+			if err != nil {
+				continue
+			}
+			for i, s := range segs {
+				a0x, a0y := at(s.Args[0], g.x)
+				switch s.Op {
+				case sfnt.SegmentOpMoveTo:
+					if i > 0 {
+						z.ClosePath()
+					}
+					z.MoveTo(a0x, a0y)
+				case sfnt.SegmentOpLineTo:
+					z.LineTo(a0x, a0y)
+				case sfnt.SegmentOpQuadTo:
+					a1x, a1y := at(s.Args[1], g.x)
+					z.QuadTo(a0x, a0y, a1x, a1y)
+				case sfnt.SegmentOpCubeTo:
+					a1x, a1y := at(s.Args[1], g.x)
+					a2x, a2y := at(s.Args[2], g.x)
+					z.CubeTo(a0x, a0y, a1x, a1y, a2x, a2y)
+				}
+			}
+			if len(segs) > 0 {
+				z.ClosePath()
+			}
+		}
+	})
 }
 
 func parseHex(s string) color.RGBA {
@@ -197,43 +351,153 @@ var cjkFontPaths = []string{
 	`C:\Windows\Fonts\msyh.ttc`,
 }
 
+// labelFont is a font labels are drawn with. id, from a hash of the font
+// file, prefixes the SVG ids of its glyphs: two charts inlined in one HTML
+// page share ids only for the same glyph of the same font.
+type labelFont struct {
+	*sfnt.Font
+	id string
+}
+
+func newLabelFont(f *sfnt.Font, data []byte) *labelFont {
+	h := fnv.New32a()
+	h.Write(data)
+	return &labelFont{f, fmt.Sprintf("g%06x", h.Sum32()&0xffffff)}
+}
+
 var fonts struct {
 	once       sync.Once
-	latin, cjk *sfnt.Font
+	latin, cjk *labelFont // cjk is nil when no CJK font was found
 }
 
 func loadFonts() {
-	fonts.latin, _ = opentype.Parse(goregular.TTF) // embedded, cannot fail
+	latin, _ := opentype.Parse(goregular.TTF) // embedded, cannot fail
+	fonts.latin = newLabelFont(latin, goregular.TTF)
 	for _, path := range append([]string{os.Getenv("WORKBOOK_CJK_FONT")}, cjkFontPaths...) {
 		data, err := os.ReadFile(path)
 		if path == "" || err != nil {
 			continue
 		}
 		if coll, err := opentype.ParseCollection(data); err == nil && coll.NumFonts() > 0 {
-			if fonts.cjk, err = coll.Font(0); err == nil {
+			if f, err := coll.Font(0); err == nil {
+				fonts.cjk = newLabelFont(f, data)
 				return
 			}
 		}
 	}
 }
 
-// faceFor returns a face that has glyphs for s: the Go font when it can, a
-// CJK font otherwise (without one, missing glyphs show as boxes).
-func faceFor(s string, size float64) font.Face {
+// labelFonts returns the fonts in the order they are tried for each rune.
+func labelFonts() []*labelFont {
 	fonts.once.Do(loadFonts)
-	f := fonts.latin
-	if fonts.cjk != nil {
-		var buf sfnt.Buffer
-		for _, r := range s {
-			if i, err := f.GlyphIndex(&buf, r); err != nil || i == 0 {
-				f = fonts.cjk
-				break
+	if fonts.cjk == nil {
+		return []*labelFont{fonts.latin}
+	}
+	return []*labelFont{fonts.latin, fonts.cjk}
+}
+
+// Glyphs are loaded at 1000 pixels per em, so outlines, advances and
+// metrics come in thousandths of an em, whatever the font's own units.
+const emUnits = 1000
+
+var emPPEM = fixed.I(emUnits)
+
+type glyphKey struct {
+	font  *labelFont
+	index sfnt.GlyphIndex
+}
+
+// placed is a glyph at pen position x along the label's baseline.
+type placed struct {
+	glyphKey
+	x float64
+}
+
+// shaped is a label laid out from 0 along its baseline, in thousandths of
+// an em. Both canvases draw from it, so the SVG and the PNG match.
+type shaped struct {
+	glyphs          []placed
+	width           float64
+	ascent, descent float64 // the largest of the fonts used
+	missing         bool    // some rune is in no font: the PNG shows a box
+}
+
+// shape takes each rune from the first font that has it: the Go font for
+// Latin, the CJK font for Chinese, so mixed labels ("epoch · 训练次数") draw
+// whole. Kerning applies between glyphs of the same font.
+func shape(s string) shaped {
+	var (
+		l    shaped
+		buf  sfnt.Buffer
+		prev glyphKey
+	)
+	for _, r := range s {
+		g, ok := glyphFor(&buf, r)
+		l.missing = l.missing || !ok
+		if prev.font == g.font {
+			if k, err := g.font.Kern(&buf, prev.index, g.index, emPPEM, font.HintingNone); err == nil {
+				l.width += float64(k) / 64
 			}
 		}
+		l.glyphs = append(l.glyphs, placed{g, l.width})
+		if adv, err := g.font.GlyphAdvance(&buf, g.index, emPPEM, font.HintingNone); err == nil {
+			l.width += float64(adv) / 64
+		}
+		if m, err := g.font.Metrics(&buf, emPPEM, font.HintingNone); err == nil {
+			l.ascent = math.Max(l.ascent, float64(m.Ascent)/64)
+			l.descent = math.Max(l.descent, float64(m.Descent)/64)
+		}
+		prev = g
 	}
-	face, err := opentype.NewFace(f, &opentype.FaceOptions{Size: size, DPI: 72, Hinting: font.HintingNone})
-	if err != nil {
-		return basicfont.Face7x13
+	return l
+}
+
+// glyphFor returns r's glyph in the first font that has it, or the Go
+// font's missing-glyph box and false.
+func glyphFor(buf *sfnt.Buffer, r rune) (glyphKey, bool) {
+	fs := labelFonts()
+	for _, f := range fs {
+		if i, err := f.GlyphIndex(buf, r); err == nil && i != 0 {
+			return glyphKey{f, i}, true
+		}
 	}
-	return face
+	return glyphKey{fs[0], 0}, false
+}
+
+// placement puts a shaped label on a canvas: the start of its baseline, the
+// pixels per thousandth of an em, and whether it is turned to read bottom to
+// top.
+type placement struct {
+	x, y, k float64
+	up      bool
+}
+
+// horizontal places the label with its baseline at y, anchored at x.
+func horizontal(l shaped, x, y, size float64, a anchor) placement {
+	k := size / emUnits
+	return placement{x: x - l.width*k*float64(a)/2, y: y, k: k}
+}
+
+// vertical places the turned label with its middle, and the middle of its
+// line (ascent to descent), on (x, y).
+func vertical(l shaped, x, y, size float64) placement {
+	k := size / emUnits
+	return placement{x: x + (l.ascent-l.descent)*k/2, y: y + l.width*k/2, k: k, up: true}
+}
+
+// at maps a point of the label (along the baseline u, down v) to the canvas.
+func (p placement) at(u, v float64) (float64, float64) {
+	if p.up {
+		return p.x + v*p.k, p.y - u*p.k
+	}
+	return p.x + u*p.k, p.y + v*p.k
+}
+
+// transform is the same mapping as at, as an SVG transform.
+func (p placement) transform() string {
+	turn := ""
+	if p.up {
+		turn = " rotate(-90)"
+	}
+	return fmt.Sprintf("translate(%s %s)%s scale(%s)", num(p.x), num(p.y), turn, strconv.FormatFloat(p.k, 'g', 6, 64))
 }

@@ -7,8 +7,13 @@ import (
 	"image/color"
 	"image/png"
 	"io"
+	"os"
+	"slices"
 	"strings"
 	"testing"
+
+	"golang.org/x/image/font/sfnt"
+	"golang.org/x/image/math/fixed"
 )
 
 func TestLineChartSVG(t *testing.T) {
@@ -20,38 +25,199 @@ func TestLineChartSVG(t *testing.T) {
 		},
 	}
 	svg := c.SVG()
-	// It must be well-formed XML, or browsers show nothing.
+	doc := parseSVG(t, svg)
+	// Two series and their legend keys, plus the grid and the frame.
+	if doc.counts["polyline"] < 4 || doc.counts["circle"] != 6 {
+		t.Errorf("%d lines and %d points, want 4 or more and 6", doc.counts["polyline"], doc.counts["circle"])
+	}
+	// Every label is there as words, drawn as glyphs or as <text>.
+	all := "|" + strings.Join(append(doc.labels, doc.texts...), "|") + "|"
+	for _, want := range []string{"训练历史", "训练次数", "准确率", "训练准确率", "验证准确率 <val>", "|1|2|3|"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("chart text lacks %q: %s", want, all)
+		}
+	}
+	for _, tag := range []string{"<script", "<image", "<foreignObject", "@import", "url("} {
+		if strings.Contains(svg, tag) {
+			t.Errorf("chart must be self-contained, has %s", tag)
+		}
+	}
+	for _, href := range doc.hrefs {
+		if !strings.HasPrefix(href, "#") {
+			t.Errorf("chart links outside itself: %s", href)
+		}
+	}
+}
+
+// Labels are glyph outlines, so that a browser without Chinese fonts draws
+// them: with the set-up's CJK font no <text> is left, each label's words are
+// in its aria-label, and each glyph is defined once however often it is used.
+// A rune that no font has falls back to <text> for its label.
+func TestChartLabelsAsGlyphs(t *testing.T) {
+	c := HistoryChart(History{Accuracy: []float64{0.9, 0.95, 0.97}, ValAccuracy: []float64{0.93, 0.96, 0.965}}, "accuracy", true)
+	mixed := LineChart{Title: "validation accuracy · 验证准确率", XLabel: "epoch · 训练次数", YLabel: "accuracy · 准确率",
+		Series: []Series{{Name: "MLP <dense> & \"dropout\"", Values: []float64{0.9, 0.95}}}}
+	odd := c
+	odd.Title = "训练历史 \U0010fffd" // private use, in no font
+	cases := []struct {
+		name    string
+		chart   LineChart
+		noCJK   bool     // as on a machine without the CJK font
+		asText  []string // labels that must fall back to <text>
+		glyphed []string // labels that must be drawn as glyphs
+	}{
+		{"chinese", c, false, nil, []string{"训练历史", "训练次数", "准确率", "训练准确率", "验证准确率", "0.92", "3"}},
+		{"mixed scripts", mixed, false, nil, []string{mixed.Title, mixed.XLabel, mixed.YLabel, mixed.Series[0].Name}},
+		{"rune in no font", odd, false, []string{odd.Title}, []string{"训练次数", "训练准确率"}},
+		{"no CJK font", c, true, []string{"训练历史", "训练次数", "准确率", "训练准确率", "验证准确率"}, []string{"0.92", "3"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.noCJK {
+				withoutCJKFont(t)
+			} else {
+				needCJKFont(t)
+			}
+			doc := parseSVG(t, tc.chart.SVG())
+			if got := strings.Join(doc.texts, "|"); got != strings.Join(tc.asText, "|") {
+				t.Errorf("<text> holds %q, want %q", doc.texts, tc.asText)
+			}
+			for _, want := range tc.glyphed {
+				if !slices.Contains(doc.labels, want) {
+					t.Errorf("no glyph group labelled %q in %q", want, doc.labels)
+				}
+			}
+			if len(doc.hrefs) < 10 {
+				t.Errorf("%d glyphs used, want a chart's worth", len(doc.hrefs))
+			}
+			for _, href := range doc.hrefs {
+				if doc.ids[strings.TrimPrefix(href, "#")] != 1 {
+					t.Errorf("glyph %s is defined %d times, want once", href, doc.ids[strings.TrimPrefix(href, "#")])
+				}
+			}
+		})
+	}
+}
+
+// The outlines are real glyphs: 训 and 练 are different shapes, both from the
+// CJK font, and a space has none.
+func TestGlyphOutlines(t *testing.T) {
+	needCJKFont(t)
+	var buf sfnt.Buffer
+	path := func(r rune) string {
+		g, ok := glyphFor(&buf, r)
+		if !ok {
+			t.Fatalf("no font has %q", r)
+		}
+		segs, err := g.font.LoadGlyph(&buf, g.index, emPPEM, nil)
+		if err != nil {
+			t.Fatalf("loading %q: %v", r, err)
+		}
+		return pathData(segs)
+	}
+	xun, lian := path('训'), path('练')
+	if len(xun) < 50 || len(lian) < 50 {
+		t.Errorf("outlines too short for a Chinese character: 训 %q, 练 %q", xun, lian)
+	}
+	if xun == lian {
+		t.Errorf("训 and 练 have the same outline %q", xun)
+	}
+	if p := path(' '); p != "" {
+		t.Errorf("a space has the outline %q", p)
+	}
+	if g, _ := glyphFor(&buf, '训'); g.font != fonts.cjk {
+		t.Error("训 is not taken from the CJK font")
+	}
+}
+
+// pathData writes relative steps between rounded points, restating only a
+// changed command.
+func TestPathData(t *testing.T) {
+	pt := func(x, y int) fixed.Point26_6 { return fixed.P(x, y) }
+	segs := sfnt.Segments{
+		{Op: sfnt.SegmentOpMoveTo, Args: [3]fixed.Point26_6{pt(100, -200)}},
+		{Op: sfnt.SegmentOpLineTo, Args: [3]fixed.Point26_6{pt(300, -200)}},
+		{Op: sfnt.SegmentOpLineTo, Args: [3]fixed.Point26_6{pt(300, 0)}},
+		{Op: sfnt.SegmentOpQuadTo, Args: [3]fixed.Point26_6{pt(200, 100), pt(100, 0)}},
+		{Op: sfnt.SegmentOpMoveTo, Args: [3]fixed.Point26_6{{X: 500<<6 + 40, Y: -500 << 6}}}, // 500.6 rounds up
+		{Op: sfnt.SegmentOpCubeTo, Args: [3]fixed.Point26_6{pt(600, -500), pt(701, -400), pt(701, -300)}},
+	}
+	want := "m100-200l200 0 0 200q-100 100-200 0zm401-300c99 0 200 100 200 200z"
+	if got := pathData(segs); got != want {
+		t.Errorf("pathData = %q, want %q", got, want)
+	}
+	if got := pathData(nil); got != "" {
+		t.Errorf("no segments give %q", got)
+	}
+}
+
+// svgDoc is what the tests read from a chart's SVG.
+type svgDoc struct {
+	counts map[string]int // elements by name
+	texts  []string       // the contents of <text> elements
+	labels []string       // aria-labels
+	ids    map[string]int // defined ids, with how often each is defined
+	hrefs  []string       // links, such as <use>'s
+}
+
+// parseSVG reads the chart, failing the test unless it is well-formed XML:
+// browsers show nothing otherwise.
+func parseSVG(t *testing.T, svg string) svgDoc {
+	t.Helper()
+	doc := svgDoc{counts: map[string]int{}, ids: map[string]int{}}
 	dec := xml.NewDecoder(strings.NewReader(svg))
-	counts := map[string]int{}
-	var texts []string
+	inText := false
 	for {
 		tok, err := dec.Token()
 		if err == io.EOF {
-			break
+			return doc
 		}
 		if err != nil {
 			t.Fatalf("not well-formed SVG: %v\n%s", err, svg)
 		}
 		switch tok := tok.(type) {
 		case xml.StartElement:
-			counts[tok.Name.Local]++
+			doc.counts[tok.Name.Local]++
+			inText = tok.Name.Local == "text"
+			for _, a := range tok.Attr {
+				switch a.Name.Local {
+				case "aria-label":
+					doc.labels = append(doc.labels, a.Value)
+				case "id":
+					doc.ids[a.Value]++
+				case "href":
+					doc.hrefs = append(doc.hrefs, a.Value)
+				}
+			}
+		case xml.EndElement:
+			inText = false
 		case xml.CharData:
-			texts = append(texts, string(tok))
+			if inText {
+				doc.texts = append(doc.texts, string(tok))
+			}
 		}
 	}
-	// Two series and their legend keys, plus the grid and the frame.
-	if counts["polyline"] < 4 || counts["circle"] != 6 {
-		t.Errorf("%d lines and %d points, want 4 or more and 6", counts["polyline"], counts["circle"])
+}
+
+// needCJKFont skips a test that needs the set-up's font with Chinese glyphs.
+func needCJKFont(t *testing.T) {
+	t.Helper()
+	path := os.Getenv("WORKBOOK_CJK_FONT")
+	if _, err := os.Stat(path); path == "" || err != nil {
+		t.Skipf("no CJK font (WORKBOOK_CJK_FONT=%q): run `make setup`, then `source scripts/env.sh`", path)
 	}
-	all := strings.Join(texts, "|")
-	for _, want := range []string{"训练历史", "训练次数", "准确率", "训练准确率", "验证准确率 <val>", "|1|2|3|"} {
-		if !strings.Contains(all, want) {
-			t.Errorf("chart text lacks %q: %s", want, all)
-		}
+	if labelFonts(); fonts.cjk == nil {
+		t.Fatalf("WORKBOOK_CJK_FONT=%s did not load as a font", path)
 	}
-	if strings.Contains(svg, "<script") || strings.Contains(svg, "http://") && !strings.Contains(svg, `xmlns="http://www.w3.org/2000/svg"`) {
-		t.Error("chart must be self-contained")
-	}
+}
+
+// withoutCJKFont draws charts as on a machine without a CJK font, for the
+// rest of the test.
+func withoutCJKFont(t *testing.T) {
+	labelFonts()
+	saved := fonts.cjk
+	fonts.cjk = nil
+	t.Cleanup(func() { fonts.cjk = saved })
 }
 
 // The PNG copy is the same chart, drawn at twice the size: both lines and
@@ -90,6 +256,20 @@ func TestLineChartPNG(t *testing.T) {
 	if n := count(color.RGBA{0, 0, 0, 255}, image.Rect(500, 0, 780, 60)); n < 50 {
 		t.Errorf("title: %d black pixels where it should be", n)
 	}
+	// The y label is turned on its side and centred on (16, 174) CSS pixels,
+	// left of the tick labels: its ink must be taller than wide, centred there.
+	ink := image.Rectangle{}
+	for y := 72; y < 624; y++ {
+		for x := 0; x < 60; x++ {
+			if r, _, _, _ := img.At(x, y).RGBA(); r < 0x8000 {
+				ink = ink.Union(image.Rect(x, y, x+1, y+1))
+			}
+		}
+	}
+	mid := ink.Min.Add(ink.Max).Div(2)
+	if ink.Dy() <= ink.Dx() || mid.X < 29 || mid.X > 35 || mid.Y < 344 || mid.Y > 352 {
+		t.Errorf("y label ink at %v (centre %v), want a tall box centred on (32, 348)", ink, mid)
+	}
 }
 
 func TestTicks(t *testing.T) {
@@ -115,4 +295,18 @@ func fmtFloats(v []float64) string {
 		s[i] = trimFloat(f)
 	}
 	return "[" + strings.Join(s, " ") + "]"
+}
+
+// After the first epoch a live chart has one point per line: it must draw.
+func TestChartOfOneEpoch(t *testing.T) {
+	h := History{Loss: []float64{0.5}, Accuracy: []float64{0.8}, ValLoss: []float64{0.4}, ValAccuracy: []float64{0.9}}
+	for _, metric := range []string{"accuracy", "loss"} {
+		c := HistoryChart(h, metric, true)
+		if svg := c.SVG(); !strings.Contains(svg, "<svg") {
+			t.Errorf("%s: no SVG", metric)
+		}
+		if _, err := c.PNG(); err != nil {
+			t.Errorf("%s: %v", metric, err)
+		}
+	}
 }

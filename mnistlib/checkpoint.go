@@ -151,6 +151,17 @@ func Load(dir string) (*Model, error) {
 	return m, nil
 }
 
+// LoadCheckpoint loads the model that Fit saved under a Checkpoint name
+// (a folder in CheckpointDir()): the notebooks' later cells reach a model
+// trained in an earlier cell this way.
+func LoadCheckpoint(name string) (*Model, error) {
+	m, err := Load(checkpointPath(name))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("no checkpoint %q yet: run the cell that trains it (Fit with Checkpoint: %q) first", name, name)
+	}
+	return m, err
+}
+
 // LoadWeights replaces the model's weights, optimizer state and history with those saved in dir.
 // The checkpoint must hold the same layers (for a FromGraph model: variables of the same names
 // and shapes).

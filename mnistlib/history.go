@@ -102,6 +102,6 @@ func (l *liveCharts) update(h History) {
 	if l == nil || len(h.Loss) == 0 {
 		return
 	}
-	showChartAs(l.accuracy, HistoryChart(h, "accuracy", false))
+	showChartAs(l.accuracy, HistoryChart(h, "accuracy", true)) // the tutorial's chart, in Chinese
 	showChartAs(l.loss, HistoryChart(h, "loss", false))
 }

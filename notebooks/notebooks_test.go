@@ -40,16 +40,21 @@ func TestNotebooks(t *testing.T) {
 		// Quick mode from here on: 6000 training images, at most 2 epochs.
 		{"04_mlp.ipynb", []string{
 			"Total params: 203,530",
+			"quick mode ($WORKBOOK_QUICK): 2 epochs instead of 10",
 			"Epoch 1/2\n24/24 - ", " - val_accuracy: 0.",
-			"train_history.history['val_accuracy'] = [0.",
+			"train_history.history['val_accuracy'] = [0.", "train_history.history['val_loss']     = [0.",
+			"saved to ../build/checkpoints/quick/mlp\n", // relative to the notebook: no machine's path
 			"<svg", "训练准确率", "验证准确率",
 			"scores = [0.", "test accuracy: 0.",
 			"true label: 7",
+			"dense_1 (scope)", // the same MLP as a GoMLX graph function
 		}},
 		{"05_better_mlp.ipynb", []string{
-			"units=256 layers=1 epochs=2: 203530 parameters",
-			"units=1000 layers=1 epochs=2: 795010 parameters",
-			"units=256 layers=2 epochs=2: 269322 parameters",
+			"loaded ../build/checkpoints/quick/mlp: this model", // 04's model, from its checkpoint
+			"mlp: 203530 parameters, 2 epochs",
+			"mlp_1000_units: 795010 parameters",
+			"mlp_20_epochs: 203530 parameters, 2 epochs",
+			"mlp_2_layers: 269322 parameters",
 			"<svg",
 		}},
 		{"06_overfitting_dropout.ipynb", []string{
@@ -61,7 +66,7 @@ func TestNotebooks(t *testing.T) {
 			"[image/png]", // the samples as the model sees them
 			"9.bmp        → 9 (probability",
 			"saved to number_model",
-			"loaded a mlp with 203530 parameters, trained for 2 epochs",
+			"loaded a model with 203530 parameters, trained for 2 epochs",
 			"no model.json in the folder",
 		}},
 		{"08_cnn.ipynb", []string{
@@ -69,9 +74,11 @@ func TestNotebooks(t *testing.T) {
 			"Total params: 403,242",
 			"conv2d (Conv2D)", "max_pooling2d (MaxPooling2D)",
 			"<svg", "test accuracy: 0.", "first 20 predictions: [",
+			"deep CNN: 242062 parameters, test accuracy: 0.",
 		}},
 		{"09_compare.ipynb", []string{
 			"mlp          params  203530", "cnn          params  403242",
+			"cnn_nodrop gap after the last epoch",
 			"<table>", "<svg", "confusion matrix",
 			"mistakes on 1000 test digits", "[image/png]",
 		}},
@@ -84,7 +91,7 @@ func TestNotebooks(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(strings.TrimSuffix(c.notebook, ".ipynb"), func(t *testing.T) {
-			out := execute(t, c.notebook)
+			out := execute(t, c.notebook, c.notebook)
 			if strings.Contains(c.notebook, "07_") {
 				// Saved and loaded models predict the same: the same lines, three times.
 				line, _, _ := strings.Cut(out[max(strings.Index(out, "9.bmp        → "), 0):], "\n")
@@ -104,14 +111,53 @@ func TestNotebooks(t *testing.T) {
 					t.Errorf("%s: output lacks %q; the outputs were:\n%s", c.notebook, w, out)
 				}
 			}
+			if strings.Contains(out, "/work/") || strings.Contains(out, os.Getenv("HOME")+"/") {
+				t.Errorf("%s: an output names an absolute path of this machine", c.notebook)
+			}
 		})
+	}
+	t.Run("04_mlp_edited", testEditAndRerun)
+}
+
+// testEditAndRerun does what a learner does in 04: edit the model's units and
+// the epochs, rerun, and see the model train anew; rerun unchanged, and see it load.
+func testEditAndRerun(t *testing.T) {
+	raw, err := os.ReadFile("04_mlp.ipynb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := strings.Replace(string(raw), "Units: 256, InputDim: 784", "Units: 64, InputDim: 784", 1)
+	edited = strings.Replace(edited, "Epochs: 10, BatchSize: 200,", "Epochs: 1, BatchSize: 200,", 1)
+	if edited == string(raw) || strings.Count(edited, "Units: 64") != 1 || strings.Count(edited, "Epochs: 1,") != 1 {
+		t.Fatal("04_mlp.ipynb no longer has the lines this test edits: update the test")
+	}
+	const name = "04_mlp_edited.ipynb" // beside the original, so its images/ and checkpoints/ resolve alike
+	if err := os.WriteFile(name, []byte(edited), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Remove(name)
+	out := execute(t, name, "04_mlp_edited.ipynb")
+	for _, w := range []string{"Total params: 50,890", "Epoch 1/1\n24/24 - ", "saved to ../build/checkpoints/quick/mlp\n"} {
+		if !strings.Contains(out, w) {
+			t.Errorf("after the edit, the output lacks %q:\n%s", w, out)
+		}
+	}
+	if strings.Contains(out, "Epoch 2/") {
+		t.Errorf("after the edit, it still trained for more than 1 epoch")
+	}
+	out = execute(t, name, "04_mlp_edited.ipynb")
+	if !strings.Contains(out, "loaded ../build/checkpoints/quick/mlp: this model") || strings.Contains(out, "Epoch 1/1") {
+		t.Errorf("rerun unchanged, it should load the model, not train it:\n%s", out)
+	}
+	if !strings.Contains(out, "train_history.history['loss']         = [0.") {
+		t.Errorf("the loaded model's history is not printed:\n%s", out)
 	}
 }
 
 // execute runs a notebook through nbconvert (which fails on any failing
 // cell), keeps the executed copy under build/test, and returns the text of
 // all its outputs.
-func execute(t *testing.T, notebook string) string {
+func execute(t *testing.T, notebook, output string) string {
 	t.Helper()
 	if _, err := exec.LookPath("jupyter"); err != nil || os.Getenv("JUPYTER_DATA_DIR") == "" {
 		t.Fatal("jupyter and the GoNB kernel are not set up here: run the tests with `make test`, which installs them")
@@ -122,11 +168,11 @@ func execute(t *testing.T, notebook string) string {
 	}
 	cmd := exec.Command("jupyter", "nbconvert", "--to", "notebook", "--execute",
 		"--ExecutePreprocessor.timeout=1800", "--ExecutePreprocessor.kernel_name=gonb",
-		"--output-dir", outDir, notebook)
+		"--output-dir", outDir, "--output", output, notebook)
 	if log, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("executing %s failed: %v\n%s", notebook, err, log)
 	}
-	raw, err := os.ReadFile(filepath.Join(outDir, notebook))
+	raw, err := os.ReadFile(filepath.Join(outDir, output))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -82,6 +82,13 @@ test('notebook 04 runs in JupyterLab in a real browser and shows a digit and cha
   const box = await chart.boundingBox();
   assert.ok(box && box.width > 300 && box.height > 150, `the chart is drawn at a readable size (${JSON.stringify(box)})`);
   assert.ok(await chart.evaluate((img) => img.complete && img.naturalWidth > 0), 'the chart image decoded');
+  // The Chinese accuracy chart: its labels must be glyph outlines, since this
+  // Chromium has no CJK fonts and would draw <text> in Chinese as empty boxes.
+  const sources = await charts.evaluateAll((imgs) => imgs.map((img) => decodeURIComponent(img.src.slice(img.src.indexOf(',') + 1))));
+  const zh = sources.findIndex((svg) => svg.includes('训练历史'));
+  assert.ok(zh >= 0, 'the accuracy chart with Chinese labels is in the page');
+  assert.doesNotMatch(sources[zh], /<text\b[^>]*>[^<]*[\u3400-\u9fff]/, 'the Chinese labels are glyphs, not <text>');
+  const zhChart = charts.nth(zh);
 
   // One picture with both: scroll the chart to the top; the digit is further down.
   await chart.evaluate((el) => el.scrollIntoView({ block: 'start' }));
@@ -105,7 +112,73 @@ test('notebook 04 runs in JupyterLab in a real browser and shows a digit and cha
   assert.ok(images.length >= 3, `the digit and both charts are in the export as images (${images.length} images)`);
   assert.match(exported, /<h1[^>]*>04 · The multilayer perceptron/, 'the headings are rendered');
   assert.doesNotMatch(exported, /&lt;(h\d|p|svg|div|progress)\b/, 'nothing shows as escaped markup');
+
+  // What the browser drew for the Chinese chart must look like its PNG copy,
+  // drawn with bundled fonts: boxes in place of glyphs differ in ink. The
+  // export saved the notebook, so the PNG is in the file.
+  const png = chartPNG(path.join(out, 'notebooks', notebook), '训练历史');
+  assert.ok(png, 'the Chinese chart has a PNG copy in the saved notebook');
+  await zhChart.scrollIntoViewIfNeeded();
+  await zhChart.screenshot({ path: path.join(out, 'chart-zh.png') });
+  const diffs = await zhChart.evaluate(compareInk, { png: 'data:image/png;base64,' + png, regions: labelRegions });
+  for (const [region, diff] of Object.entries(diffs)) {
+    assert.ok(diff < 0.35, `the chart's ${region} is drawn as in the PNG (ink differs by ${diff.toFixed(2)}; see chart-zh.png)`);
+  }
 });
+
+// Where a default-sized (640×360) chart has its labels, in CSS pixels
+// [x0, y0, x1, y1], from the layout in mnistlib/chart.go.
+const labelRegions = {
+  title: [0, 0, 640, 34],
+  legend: [90, 40, 330, 75],
+  'x label': [64, 338, 620, 360],
+  'y label': [0, 36, 30, 312],
+};
+
+// chartPNG returns the base64 PNG copy of the chart titled title in a saved notebook.
+function chartPNG(file, title) {
+  for (const cell of JSON.parse(fs.readFileSync(file, 'utf8')).cells) {
+    for (const o of cell.outputs || []) {
+      const text = [].concat(o.data?.['text/plain'] || []).join('');
+      if (text === 'chart: ' + title && o.data['image/png']) return [].concat(o.data['image/png']).join('').replace(/\s/g, '');
+    }
+  }
+  return undefined;
+}
+
+// compareInk runs in the page: it draws the chart image and its PNG copy at
+// the chart's size and returns, per region, how much their ink (darkness)
+// differs relative to the ink there: about 0.1 for the same glyphs drawn by
+// two renderers, about 1 for boxes against glyphs.
+async function compareInk(img, { png, regions }) {
+  const w = img.naturalWidth, h = img.naturalHeight;
+  const ink = (picture) => {
+    const c = document.createElement('canvas');
+    c.width = w;
+    c.height = h;
+    const g = c.getContext('2d');
+    g.drawImage(picture, 0, 0, w, h);
+    const d = g.getImageData(0, 0, w, h).data;
+    return (x, y) => 1 - (0.299 * d[4 * (y * w + x)] + 0.587 * d[4 * (y * w + x) + 1] + 0.114 * d[4 * (y * w + x) + 2]) / 255;
+  };
+  const copy = new Image();
+  copy.src = png;
+  await copy.decode();
+  const [a, b] = [ink(img), ink(copy)];
+  const diffs = {};
+  for (const [name, [x0, y0, x1, y1]] of Object.entries(regions)) {
+    let sa = 0, sb = 0, sd = 0;
+    for (let y = y0; y < y1; y++) {
+      for (let x = x0; x < x1; x++) {
+        sa += a(x, y);
+        sb += b(x, y);
+        sd += Math.abs(a(x, y) - b(x, y));
+      }
+    }
+    diffs[name] = sd / Math.max(sa, sb, 1);
+  }
+  return diffs;
+}
 
 // startLab runs scripts/lab.sh on a free port of 127.0.0.1 on a copy of the
 // notebooks (running them in the browser saves outputs into the files), and
