@@ -72,4 +72,3 @@ func Mistakes(predicted []int, labels Labels) []int {
 	}
 	return idx
 }
-

@@ -107,7 +107,9 @@ func (d Dropout) check(in []int) ([]int, error) {
 	return in, nil
 }
 
-func (d Dropout) build(scope *model.Scope, x *Node) *Node { return layers.DropoutStatic(scope, x, d.Rate) }
+func (d Dropout) build(scope *model.Scope, x *Node) *Node {
+	return layers.DropoutStatic(scope, x, d.Rate)
+}
 
 func (c Conv2D) check(in []int) ([]int, error) {
 	switch {

@@ -68,9 +68,9 @@ type Model struct {
 	// one matmul. Slicing in the graph is what the pure-Go backend is slow at;
 	// XLA does it fast itself, so there it stays 0.
 	patchSize int
-	trainer     *train.Trainer
-	evalExec    *model.Exec // (x, y) -> (sum of losses, number correct)
-	probExec    *model.Exec // x -> softmax probabilities
+	trainer   *train.Trainer
+	evalExec  *model.Exec // (x, y) -> (sum of losses, number correct)
+	probExec  *model.Exec // x -> softmax probabilities
 }
 
 // NewSequential starts an empty model, like Keras' Sequential(): add its

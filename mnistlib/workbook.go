@@ -79,7 +79,6 @@ func LoadPrepared(kind string) (*Prepared, error) {
 	return Prepare(data, kind)
 }
 
-
 // CheckpointDir is where notebooks keep trained models: $WORKBOOK_CHECKPOINTS,
 // else "checkpoints" beside the notebook; quick-mode runs go to its "quick"
 // sub-folder so they never replace full ones.
