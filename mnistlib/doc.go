@@ -1,3 +1,22 @@
-// Package mnistlib is the library behind the MNIST workbook: it loads the
-// data set the way Keras' mnist.load_data() does, from local files first.
+// Package mnistlib is the library behind the MNIST workbook: the tutorial's Keras
+// lines, in Go, on GoMLX.
+//
+// The data flows in four steps, one file or two each:
+//
+//  1. LoadData finds MNIST (a folder, the cache, or a fetch) and reads it into
+//     Images and Labels: load.go, idx.go, npz.go, fetch.go, dataset.go, data.go.
+//  2. Reshape2D / Reshape4D, Normalize and ToCategorical turn them into the
+//     tensors a model takes (preprocess.go); LoadPrepared does all of it.
+//  3. A Model is a list of Layers (Dense, Dropout, Conv2D, MaxPooling2D,
+//     Flatten; layers.go), added one model.Add line at a time as in Keras, or a
+//     GoMLX graph function (FromGraph). It is built into GoMLX graphs on first use
+//     (model.go; the convolution's fast path is in conv.go), trained by Fit with
+//     FitOptions (fit.go), and saved with its layers in a checkpoint
+//     (checkpoint.go), which Fit reuses when nothing changed.
+//  4. What the notebooks show: summaries (summary.go), history charts that redraw
+//     while training (history.go, chart.go, canvas.go), digits and galleries
+//     (show.go, imagefile.go), confusion matrices and mistakes (evaluation.go).
+//
+// The tutorial's own models, for the bench and the tests, are in tutorial.go;
+// backend.go chooses XLA or pure Go; workbook.go holds what notebooks share.
 package mnistlib
