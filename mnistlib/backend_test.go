@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/gomlx/gomlx/core/graph"
@@ -33,6 +34,9 @@ func TestChooseBackend(t *testing.T) {
 			} else {
 				t.Setenv("GOMLX_BACKEND", c.env)
 			}
+			if c.want == "xla" {
+				requireXLA(t)
+			}
 			t.Setenv("PJRT_PLUGIN_LIBRARY_PATH", c.pjrt)
 			b, reason, err := chooseBackend()
 			if c.want == "error" {
@@ -50,15 +54,44 @@ func TestChooseBackend(t *testing.T) {
 	}
 }
 
-// The XLA backend is part of the set-up; without it the workbook is slow,
-// so its absence fails the tests rather than skipping them.
-func TestXLAPluginComputes(t *testing.T) {
-	if os.Getenv("PJRT_PLUGIN_LIBRARY_PATH") == "" {
-		t.Fatal("PJRT_PLUGIN_LIBRARY_PATH is not set: XLA's CPU plugin is missing; run the tests with `make test`, whose set-up installs it")
+// requireXLA skips a test that needs XLA's CPU plugin where it does not
+// load, as in a fresh clone before `make setup`. The plugin is part of the
+// set-up and without it the workbook is slow, so `make test` (scripts/test.sh)
+// sets MNISTLIB_REQUIRE_XLA=1, under which its absence fails the test.
+func requireXLA(t *testing.T) {
+	t.Helper()
+	err := xlaLoads()
+	if err == nil {
+		return
 	}
+	// go-xla's own message suggests its auto-installer, which the project
+	// does not use; say it only where a path was given and still failed.
+	why := "PJRT_PLUGIN_LIBRARY_PATH is not set"
+	if dir := os.Getenv("PJRT_PLUGIN_LIBRARY_PATH"); dir != "" {
+		why = fmt.Sprintf("PJRT_PLUGIN_LIBRARY_PATH=%s: %v", dir, err)
+	}
+	msg := fmt.Sprintf("XLA's CPU plugin is not available (%s): run `make setup`, which installs it, then `source scripts/env.sh` before `go test`, or run `make test`", why)
+	if os.Getenv("MNISTLIB_REQUIRE_XLA") == "1" {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
+}
+
+// xlaLoads starts XLA on the CPU once per test process: go-xla reads its
+// search path once per process, so the answer cannot change.
+var xlaLoads = sync.OnceValue(func() error {
+	b, err := newBackend("xla:cpu")
+	if err == nil {
+		b.Finalize()
+	}
+	return err
+})
+
+func TestXLAPluginComputes(t *testing.T) {
+	requireXLA(t)
 	b, err := newBackend("xla:cpu")
 	if err != nil {
-		t.Fatalf("XLA's CPU plugin does not load: %v", err)
+		t.Fatal(err)
 	}
 	defer b.Finalize()
 	got := graph.MustExecOnce(b, func(x *graph.Node) *graph.Node {
@@ -95,18 +128,15 @@ func TestBackendWithoutPlugin(t *testing.T) {
 // The same weights give the same outputs on XLA and on pure Go, and a short
 // training from them reaches similar accuracy on both.
 func TestBackendsAgree(t *testing.T) {
+	requireXLA(t)
 	_, data := loadReal(t)
-	x, _ := Normalize(Flatten(Images{N: 2000, Rows: 28, Cols: 28, Pix: data.Train.Images.Pix[:2000*784]}))
+	x, _ := Normalize(Reshape2D(Images{N: 2000, Rows: 28, Cols: 28, Pix: data.Train.Images.Pix[:2000*784]}))
 	y := ToCategorical(data.Train.Labels[:2000], 10)
-	xTest, _ := Normalize(Flatten(Images{N: 500, Rows: 28, Cols: 28, Pix: data.Test.Images.Pix[:500*784]}))
+	xTest, _ := Normalize(Reshape2D(Images{N: 500, Rows: 28, Cols: 28, Pix: data.Test.Images.Pix[:500*784]}))
 	yTest := ToCategorical(data.Test.Labels[:500], 10)
 	defer func() { backendInUse = nil }()
-	for _, cfg := range []Config{MLPConfig(), CNNConfig()} {
-		m, err := New(cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		dir := filepath.Join(t.TempDir(), cfg.Kind)
+	for kind, m := range map[string]*Model{"mlp": TutorialMLP(), "cnn": TutorialCNN(true)} {
+		dir := filepath.Join(t.TempDir(), kind)
 		if err := m.Save(dir); err != nil {
 			t.Fatal(err)
 		}
@@ -124,7 +154,7 @@ func TestBackendsAgree(t *testing.T) {
 				t.Fatal(err)
 			}
 			m.Out = nil
-			if _, err := m.Fit(x, y, 1, 100, 0); err != nil {
+			if _, err := m.Fit(x, y, FitOptions{Epochs: 1, BatchSize: 100}); err != nil {
 				t.Fatal(err)
 			}
 			_, acc[backend], _ = m.Evaluate(xTest, yTest)
@@ -136,11 +166,11 @@ func TestBackendsAgree(t *testing.T) {
 			}
 		}
 		if worst > 1e-4 {
-			t.Errorf("%s: outputs differ by up to %g between go and xla", cfg.Kind, worst)
+			t.Errorf("%s: outputs differ by up to %g between go and xla", kind, worst)
 		}
 		if math.Abs(acc["go"]-acc["xla:cpu"]) > 0.03 || acc["go"] < 0.6 {
-			t.Errorf("%s: accuracy after one short epoch: go %.3f, xla %.3f", cfg.Kind, acc["go"], acc["xla:cpu"])
+			t.Errorf("%s: accuracy after one short epoch: go %.3f, xla %.3f", kind, acc["go"], acc["xla:cpu"])
 		}
-		t.Logf("%s: max output difference %.2g; accuracy go %.3f, xla %.3f", cfg.Kind, worst, acc["go"], acc["xla:cpu"])
+		t.Logf("%s: max output difference %.2g; accuracy go %.3f, xla %.3f", kind, worst, acc["go"], acc["xla:cpu"])
 	}
 }

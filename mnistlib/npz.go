@@ -4,12 +4,30 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/core/tensors/numpy"
 )
+
+// What the reader will allocate for Keras' mnist.npz. Its largest array,
+// x_train (60000×28×28), is 47,040,000 bytes (45 MiB), and all four come to
+// 52 MiB; the caps leave a wide margin yet refuse a damaged or hostile file
+// that declares gigabytes before anything is allocated for it.
+const (
+	npyMemberCap = 64 << 20  // bytes per array
+	npzTotalCap  = 128 << 20 // bytes for the four arrays together
+	npyHeaderCap = 1<<16 - 1 // GoMLX's reader takes no more; numpy writes about 128
+)
+
+// npzMembers are the arrays of Keras' mnist.npz, in the order they are read.
+var npzMembers = [...]string{"x_train", "y_train", "x_test", "y_test"}
 
 // readNPZ reads Keras' mnist.npz: a zip of four NumPy .npy arrays named
 // x_train, y_train, x_test and y_test, all uint8.
@@ -19,13 +37,9 @@ func readNPZ(path string) (*Data, error) {
 		return nil, fmt.Errorf("mnistlib: %s: not a readable .npz (zip) file (%v): the copy is damaged or incomplete; delete it and fetch it again", path, err)
 	}
 	defer z.Close()
-	arrays := map[string]npyArray{}
-	for _, name := range []string{"x_train", "y_train", "x_test", "y_test"} {
-		a, err := readNPYMember(&z.Reader, name+".npy")
-		if err != nil {
-			return nil, fmt.Errorf("mnistlib: %s: %w", path, err)
-		}
-		arrays[name] = a
+	arrays, err := readNPYMembers(&z.Reader)
+	if err != nil {
+		return nil, fmt.Errorf("mnistlib: %s: %w", path, err)
 	}
 	toSplit := func(x, y npyArray) (Subset, error) {
 		if len(x.shape) != 3 || len(y.shape) != 1 {
@@ -51,78 +65,190 @@ type npyArray struct {
 	data  []byte
 }
 
-func readNPYMember(z *zip.Reader, name string) (npyArray, error) {
+// readNPYMembers checks the headers of all four arrays against the caps
+// before it reads the data of any, so that a file declaring too much in all
+// is refused before the first large allocation.
+func readNPYMembers(z *zip.Reader) (map[string]npyArray, error) {
+	var members []*npyMember
+	defer func() {
+		for _, m := range members {
+			m.f.Close()
+		}
+	}()
+	total := 0
+	for _, name := range npzMembers {
+		m, err := openNPYMember(z, name+".npy")
+		if err != nil {
+			return nil, err
+		}
+		members = append(members, m)
+		if total += m.size; total > npzTotalCap {
+			return nil, fmt.Errorf("the arrays up to %s declare %d bytes in all, more than the %d MiB that MNIST needs by a wide margin: not Keras' mnist.npz; delete it and fetch it again", m.name, total, npzTotalCap>>20)
+		}
+	}
+	arrays := map[string]npyArray{}
+	for i, m := range members {
+		a, err := m.read()
+		if err != nil {
+			return nil, err
+		}
+		arrays[npzMembers[i]] = a
+	}
+	return arrays, nil
+}
+
+// npyMember is one .npy array inside the zip whose header has been read and
+// checked, its data not yet.
+type npyMember struct {
+	name  string
+	f     fs.File
+	shape []int
+	size  int       // bytes of data the header declares (uint8: one per element)
+	found int64     // bytes of data the zip holds after the header
+	r     io.Reader // the whole member again, header included, for numpy
+}
+
+// openNPYMember reads and checks the header of one array. GoMLX's numpy
+// reader allocates whatever its header declares before it reads the data, so
+// the declared size is checked here first, against the cap.
+func openNPYMember(z *zip.Reader, name string) (*npyMember, error) {
 	f, err := z.Open(name)
 	if err != nil {
-		return npyArray{}, fmt.Errorf("no array %q inside: not Keras' mnist.npz", name)
+		return nil, fmt.Errorf("no array %q inside: not Keras' mnist.npz", name)
 	}
-	defer f.Close()
-	raw, err := io.ReadAll(f)
+	m, err := checkNPYHeader(f, name)
 	if err != nil {
-		return npyArray{}, fmt.Errorf("%s: %w: the copy is damaged; delete it and fetch it again", name, err)
+		f.Close()
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	a, err := decodeNPY(raw)
+	return m, nil
+}
+
+// checkNPYHeader reads the header of member name, open as f.
+func checkNPYHeader(f fs.File, name string) (*npyMember, error) {
+	info, err := f.Stat()
 	if err != nil {
-		return npyArray{}, fmt.Errorf("%s: %w", name, err)
+		return nil, err
 	}
-	return a, nil
+	var seen bytes.Buffer // the header bytes, handed to numpy again
+	header, err := readNPYHeader(io.TeeReader(f, &seen))
+	if err != nil {
+		return nil, err
+	}
+	shape, size, err := parseNPYHeader(header)
+	if err != nil {
+		return nil, err
+	}
+	found := info.Size() - int64(seen.Len())
+	return &npyMember{name: name, f: f, shape: shape, size: size, found: found, r: io.MultiReader(&seen, f)}, nil
+}
+
+// sizeMismatch says that the data after the header is not what its shape
+// needs: a cut download, or a file that is not what it claims.
+func sizeMismatch(shape []int, size int, found int64) error {
+	what := "truncated array"
+	if found > int64(size) {
+		what = "unexpected bytes after the array"
+	}
+	return fmt.Errorf("%s: shape %v needs %d bytes, found %d; delete the file and fetch it again", what, shape, size, found)
+}
+
+var npyMagic = []byte("\x93NUMPY")
+
+// readNPYHeader reads the preamble of a .npy file and returns its header, a
+// Python dict literal. Format: magic, version (2 bytes), header length
+// (2 bytes in version 1, 4 in versions 2 and 3), header.
+func readNPYHeader(r io.Reader) (string, error) {
+	pre := make([]byte, 10)
+	if _, err := io.ReadFull(r, pre); err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && err != io.EOF {
+		return "", fmt.Errorf("reading the .npy header: %w: the copy is damaged; delete it and fetch it again", err)
+	}
+	if !bytes.HasPrefix(pre, npyMagic) {
+		return "", errors.New("not a NumPy .npy array")
+	}
+	var headerLen int
+	switch pre[6] {
+	case 1:
+		headerLen = int(binary.LittleEndian.Uint16(pre[8:10]))
+	case 2, 3:
+		length := make([]byte, 4)
+		copy(length, pre[8:10])
+		if _, err := io.ReadFull(r, length[2:]); err != nil {
+			return "", errors.New("truncated .npy header")
+		}
+		headerLen = int(binary.LittleEndian.Uint32(length))
+	default:
+		return "", fmt.Errorf(".npy version %d is not supported", pre[6])
+	}
+	if headerLen > npyHeaderCap {
+		return "", fmt.Errorf(".npy header of %d bytes, more than %d: not an MNIST array", headerLen, npyHeaderCap)
+	}
+	header := make([]byte, headerLen)
+	if _, err := io.ReadFull(r, header); err != nil {
+		return "", errors.New("truncated .npy header")
+	}
+	return string(header), nil
 }
 
 var (
-	npyMagic = []byte("\x93NUMPY")
 	npyDescr = regexp.MustCompile(`'descr':\s*'([^']*)'`)
 	npyOrder = regexp.MustCompile(`'fortran_order':\s*(True|False)`)
 	npyShape = regexp.MustCompile(`'shape':\s*\(([^)]*)\)`)
 )
 
-// decodeNPY parses a .npy file holding a C-ordered uint8 array.
-// Format: magic, version (2 bytes), header length, a Python dict literal.
-func decodeNPY(raw []byte) (npyArray, error) {
-	if !bytes.HasPrefix(raw, npyMagic) || len(raw) < 10 {
-		return npyArray{}, fmt.Errorf("not a NumPy .npy array")
+// parseNPYHeader returns the shape of a uint8 array and its size in bytes,
+// refusing sizes over npyMemberCap before anything multiplies out.
+// Fortran order is left to numpy, which transposes it.
+func parseNPYHeader(header string) (shape []int, size int, err error) {
+	descr, shapeStr := npyDescr.FindStringSubmatch(header), npyShape.FindStringSubmatch(header)
+	if descr == nil || shapeStr == nil || !npyOrder.MatchString(header) {
+		return nil, 0, fmt.Errorf("unreadable .npy header %q", header)
 	}
-	var headerLen, start int
-	switch raw[6] {
-	case 1:
-		headerLen, start = int(binary.LittleEndian.Uint16(raw[8:10])), 10
-	case 2, 3:
-		if len(raw) < 12 {
-			return npyArray{}, fmt.Errorf("truncated .npy header")
-		}
-		headerLen, start = int(binary.LittleEndian.Uint32(raw[8:12])), 12
-	default:
-		return npyArray{}, fmt.Errorf(".npy version %d is not supported", raw[6])
+	// numpy writes "|u1" for bytes; ">u1" is refused by GoMLX's reader.
+	if descr[1] != "|u1" && descr[1] != "<u1" {
+		return nil, 0, fmt.Errorf("element type %s, want uint8 (|u1)", descr[1])
 	}
-	if start+headerLen > len(raw) {
-		return npyArray{}, fmt.Errorf("truncated .npy header")
-	}
-	header := string(raw[start : start+headerLen])
-	descr, order, shapeStr := npyDescr.FindStringSubmatch(header), npyOrder.FindStringSubmatch(header), npyShape.FindStringSubmatch(header)
-	if descr == nil || order == nil || shapeStr == nil {
-		return npyArray{}, fmt.Errorf("unreadable .npy header %q", header)
-	}
-	if descr[1] != "|u1" && descr[1] != "<u1" && descr[1] != ">u1" {
-		return npyArray{}, fmt.Errorf("element type %s, want uint8 (|u1)", descr[1])
-	}
-	if order[1] == "True" {
-		return npyArray{}, fmt.Errorf("Fortran-ordered arrays are not supported")
-	}
-	var shape []int
-	size := 1
+	size = 1
 	for _, s := range strings.Split(shapeStr[1], ",") {
 		if s = strings.TrimSpace(s); s == "" {
 			continue
 		}
 		d, err := strconv.Atoi(s)
 		if err != nil || d < 0 {
-			return npyArray{}, fmt.Errorf("bad shape %q in .npy header", shapeStr[1])
+			return nil, 0, fmt.Errorf("bad shape %q in .npy header", shapeStr[1])
 		}
 		shape = append(shape, d)
+		if d > 0 && size > npyMemberCap/d { // also keeps size*d from overflowing
+			return nil, 0, fmt.Errorf("shape (%s) declares more than %d MiB, far more than any MNIST array needs: not Keras' mnist.npz; delete it and fetch it again", shapeStr[1], npyMemberCap>>20)
+		}
 		size *= d
 	}
-	data := raw[start+headerLen:]
-	if len(data) != size {
-		return npyArray{}, fmt.Errorf("truncated array: shape %v needs %d bytes, found %d; delete the file and fetch it again", shape, size, len(data))
+	return shape, size, nil
+}
+
+// read reads the data with GoMLX's numpy reader, then reads the member to its
+// end: only there does archive/zip compare the CRC-32, and numpy stops after
+// the last byte the header declares. The size the zip declares for the
+// member is checked first (archive/zip holds the member to it) so that a cut
+// array is reported with the sizes, not as numpy's bare "unexpected EOF".
+func (m *npyMember) read() (npyArray, error) {
+	if m.found != int64(m.size) {
+		return npyArray{}, fmt.Errorf("%s: %w", m.name, sizeMismatch(m.shape, m.size, m.found))
 	}
-	return npyArray{shape: shape, data: data}, nil
+	damaged := func(err error) (npyArray, error) {
+		return npyArray{}, fmt.Errorf("%s: %w: the copy is damaged; delete it and fetch it again", m.name, err)
+	}
+	t, err := numpy.FromNpyReader(m.r)
+	if err != nil {
+		return damaged(err)
+	}
+	defer t.FinalizeAll()
+	if _, err := io.Copy(io.Discard, m.f); err != nil {
+		return damaged(err)
+	}
+	data, err := tensors.CopyFlatData[uint8](t)
+	if err != nil {
+		return npyArray{}, fmt.Errorf("%s: %w", m.name, err)
+	}
+	return npyArray{shape: m.shape, data: data}, nil
 }
