@@ -31,6 +31,7 @@ var (
 	flagEpochs = flag.Int("epochs", 10, "epochs per model")
 	flagBatch  = flag.Int("batch", 200, "batch size")
 	flagSeeds  = flag.Int("seeds", 1, "train each model with seeds 1..N (N > 1 adds a table of accuracy statistics)")
+	flagKeras  = flag.String("keras", "", "a Python with Keras 3 (e.g. .tools/bench-venv/bin/python, made by bench/compare.sh): trains the same models and seeds in Keras too, for the accuracy comparison")
 	flagChild  = flag.String("child", "", "internal: train this one model and print its result as JSON")
 	flagSeed   = flag.Int64("seed", 1, "internal: the child's seed")
 )
@@ -62,6 +63,16 @@ func main() {
 			r, err := runChild(name, seed)
 			if err != nil {
 				log.Fatalf("%s: %v", name, err)
+			}
+			rows = append(rows, r)
+		}
+		if *flagKeras == "" {
+			continue
+		}
+		for seed := int64(1); seed <= int64(*flagSeeds); seed++ {
+			r, err := runKeras(name, seed)
+			if err != nil {
+				log.Fatalf("keras %s: %v", name, err)
 			}
 			rows = append(rows, r)
 		}
@@ -145,6 +156,30 @@ func runChild(name string, seed int64) (result, error) {
 	return r, nil
 }
 
+// runKeras trains the model in Keras 3 with bench/compare.py, on the files
+// of the MNIST cache that the Go children filled.
+func runKeras(name string, seed int64) (result, error) {
+	cache := os.Getenv("MNIST_CACHE")
+	if cache == "" {
+		home, _ := os.UserHomeDir()
+		cache = home + "/.cache/mnistlib"
+	}
+	var out bytes.Buffer
+	cmd := exec.Command(*flagKeras, "bench/compare.py", "train", "keras", name, fmt.Sprint(*flagEpochs), cache+"/mnist", fmt.Sprint(seed))
+	cmd.Env = append(os.Environ(), "KERAS_BACKEND=jax")
+	cmd.Stdout, cmd.Stderr = &out, os.Stderr
+	fmt.Fprintf(os.Stderr, "== keras %s, seed %d\n", name, seed)
+	if err := cmd.Run(); err != nil {
+		return result{}, err
+	}
+	var r result
+	if err := json.Unmarshal(out.Bytes(), &r); err != nil {
+		return result{}, fmt.Errorf("compare.py output %q: %w", out.String(), err)
+	}
+	r.Model = name // compare.py names the kind; keep the bench's name
+	return r, nil
+}
+
 func printTable(rows []result) {
 	fmt.Printf("\n%d epochs, batch %d, 48,000 training rows; %s, %d CPUs, %s\n\n", *flagEpochs, *flagBatch, runtime.GOARCH, runtime.NumCPU(), runtime.Version())
 	fmt.Println("| model | seed | backend | s/epoch (median of epochs 2..N) | test accuracy | peak memory | data feed |")
@@ -157,12 +192,12 @@ func printTable(rows []result) {
 // printSeedStats summarises test accuracy over the seeds of each model:
 // the spread says how far a single run (like the tutorial's) is from typical.
 func printSeedStats(rows []result) {
-	fmt.Println("\n| model | runs | test accuracy: mean | sd | min | max |")
-	fmt.Println("|---|---:|---:|---:|---:|---:|")
+	fmt.Println("\n| model | framework | runs | test accuracy: mean | sd | min | max |")
+	fmt.Println("|---|---|---:|---:|---:|---:|---:|")
 	for i := 0; i < len(rows); {
 		j := i
 		var accs []float64
-		for ; j < len(rows) && rows[j].Model == rows[i].Model; j++ {
+		for ; j < len(rows) && rows[j].Model == rows[i].Model && framework(rows[j]) == framework(rows[i]); j++ {
 			accs = append(accs, rows[j].TestAccuracy)
 		}
 		mean := sum(accs) / float64(len(accs))
@@ -170,8 +205,16 @@ func printSeedStats(rows []result) {
 		for _, a := range accs {
 			ss += (a - mean) * (a - mean)
 		}
-		fmt.Printf("| %s | %d | %.4f | %.4f | %.4f | %.4f |\n", rows[i].Model, len(accs), mean,
+		fmt.Printf("| %s | %s | %d | %.4f | %.4f | %.4f | %.4f |\n", rows[i].Model, framework(rows[i]), len(accs), mean,
 			math.Sqrt(ss/float64(len(accs)-1)), slices.Min(accs), slices.Max(accs))
 		i = j
 	}
+}
+
+// framework says whose run a row is: "keras" or "mnistlib".
+func framework(r result) string {
+	if strings.HasPrefix(r.Backend, "keras") {
+		return "keras"
+	}
+	return "mnistlib"
 }

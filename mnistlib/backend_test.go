@@ -57,7 +57,7 @@ func TestChooseBackend(t *testing.T) {
 // requireXLA skips a test that needs XLA's CPU plugin where it does not
 // load, as in a fresh clone before `make setup`. The plugin is part of the
 // set-up and without it the workbook is slow, so `make test` (scripts/test.sh)
-// sets MNISTLIB_REQUIRE_XLA=1, under which its absence fails the test.
+// sets WORKBOOK_REQUIRE_SETUP=1, under which its absence fails the test.
 func requireXLA(t *testing.T) {
 	t.Helper()
 	err := xlaLoads()
@@ -71,7 +71,7 @@ func requireXLA(t *testing.T) {
 		why = fmt.Sprintf("PJRT_PLUGIN_LIBRARY_PATH=%s: %v", dir, err)
 	}
 	msg := fmt.Sprintf("XLA's CPU plugin is not available (%s): run `make setup`, which installs it, then `source scripts/env.sh` before `go test`, or run `make test`", why)
-	if os.Getenv("MNISTLIB_REQUIRE_XLA") == "1" {
+	if os.Getenv("WORKBOOK_REQUIRE_SETUP") == "1" {
 		t.Fatal(msg)
 	}
 	t.Skip(msg)

@@ -9,6 +9,7 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/gomlx/gomlx/core/tensors"
 )
@@ -102,18 +103,25 @@ func checkpointPath(name string) string {
 	return filepath.Join(CheckpointDir(), name)
 }
 
-// displayPath shows a path relative to the working folder (the notebook's),
-// so outputs name no folder of the machine they ran on.
+// displayPath shows a path as a reader should see it, naming no folder of the
+// machine it ran on: relative to the working folder (the notebook's) when it is
+// near, else under "~" when it is in the home folder.
 func displayPath(path string) string {
 	abs, err := filepath.Abs(path)
 	if err != nil {
-		return filepath.Base(path)
+		return path
 	}
-	wd, _ := os.Getwd()
-	if rel, err := filepath.Rel(wd, abs); err == nil {
-		return rel
+	if wd, err := os.Getwd(); err == nil {
+		if rel, err := filepath.Rel(wd, abs); err == nil && !strings.HasPrefix(rel, "../../..") {
+			return rel
+		}
 	}
-	return filepath.Base(path)
+	if home, err := os.UserHomeDir(); err == nil {
+		if rel, err := filepath.Rel(home, abs); err == nil && !strings.HasPrefix(rel, "..") {
+			return filepath.Join("~", rel)
+		}
+	}
+	return abs
 }
 
 // Check stops the program (a notebook cell) with the error's message, if there

@@ -91,7 +91,7 @@ func TestNotebooks(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(strings.TrimSuffix(c.notebook, ".ipynb"), func(t *testing.T) {
-			out := execute(t, c.notebook, c.notebook)
+			out := execute(t, c.notebook)
 			if strings.Contains(c.notebook, "07_") {
 				// Saved and loaded models predict the same: the same lines, three times.
 				line, _, _ := strings.Cut(out[max(strings.Index(out, "9.bmp        → "), 0):], "\n")
@@ -101,8 +101,10 @@ func TestNotebooks(t *testing.T) {
 			}
 			if strings.Contains(c.notebook, "04_") {
 				// The digit is shown before its probabilities are printed, as the cell reads.
-				png, probs := strings.LastIndex(out, "[image/png]"), strings.Index(out, "0: 0.")
-				if png < 0 || probs < 0 || png > probs {
+				probs := strings.Index(out, "0: 0.")
+				accuracy := strings.Index(out, "test accuracy:")
+				if probs < 0 || accuracy < 0 || accuracy > probs || !strings.Contains(out[accuracy:probs], "[image/png]") {
+					png := strings.LastIndex(out, "[image/png]")
 					t.Errorf("the digit (at %d) should come before its probabilities (at %d):\n%s", png, probs, out)
 				}
 			}
@@ -111,8 +113,8 @@ func TestNotebooks(t *testing.T) {
 					t.Errorf("%s: output lacks %q; the outputs were:\n%s", c.notebook, w, out)
 				}
 			}
-			if strings.Contains(out, "/work/") || strings.Contains(out, os.Getenv("HOME")+"/") {
-				t.Errorf("%s: an output names an absolute path of this machine", c.notebook)
+			if root, _ := filepath.Abs(".."); strings.Contains(out, root) || strings.Contains(out, os.Getenv("HOME")+"/") {
+				t.Errorf("%s: an output names an absolute path of this machine:\n%s", c.notebook, out)
 			}
 		})
 	}
@@ -126,17 +128,18 @@ func testEditAndRerun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	edited := strings.Replace(string(raw), "Units: 256, InputDim: 784", "Units: 64, InputDim: 784", 1)
-	edited = strings.Replace(edited, "Epochs: 10, BatchSize: 200,", "Epochs: 1, BatchSize: 200,", 1)
-	if edited == string(raw) || strings.Count(edited, "Units: 64") != 1 || strings.Count(edited, "Epochs: 1,") != 1 {
+	const units, epochs = "Units: 256, InputDim: 784", "Epochs: 10, BatchSize: 200,"
+	if strings.Count(string(raw), units) != 1 || strings.Count(string(raw), epochs) != 1 {
 		t.Fatal("04_mlp.ipynb no longer has the lines this test edits: update the test")
 	}
+	edited := strings.Replace(string(raw), units, "Units: 64, InputDim: 784", 1)
+	edited = strings.Replace(edited, epochs, "Epochs: 1, BatchSize: 200,", 1)
 	const name = "04_mlp_edited.ipynb" // beside the original, so its images/ and checkpoints/ resolve alike
 	if err := os.WriteFile(name, []byte(edited), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	defer os.Remove(name)
-	out := execute(t, name, "04_mlp_edited.ipynb")
+	out := execute(t, name)
 	for _, w := range []string{"Total params: 50,890", "Epoch 1/1\n24/24 - ", "saved to ../build/checkpoints/quick/mlp\n"} {
 		if !strings.Contains(out, w) {
 			t.Errorf("after the edit, the output lacks %q:\n%s", w, out)
@@ -145,7 +148,7 @@ func testEditAndRerun(t *testing.T) {
 	if strings.Contains(out, "Epoch 2/") {
 		t.Errorf("after the edit, it still trained for more than 1 epoch")
 	}
-	out = execute(t, name, "04_mlp_edited.ipynb")
+	out = execute(t, name)
 	if !strings.Contains(out, "loaded ../build/checkpoints/quick/mlp: this model") || strings.Contains(out, "Epoch 1/1") {
 		t.Errorf("rerun unchanged, it should load the model, not train it:\n%s", out)
 	}
@@ -157,10 +160,14 @@ func testEditAndRerun(t *testing.T) {
 // execute runs a notebook through nbconvert (which fails on any failing
 // cell), keeps the executed copy under build/test, and returns the text of
 // all its outputs.
-func execute(t *testing.T, notebook, output string) string {
+func execute(t *testing.T, notebook string) string {
 	t.Helper()
 	if _, err := exec.LookPath("jupyter"); err != nil || os.Getenv("JUPYTER_DATA_DIR") == "" {
-		t.Fatal("jupyter and the GoNB kernel are not set up here: run the tests with `make test`, which installs them")
+		const msg = "jupyter and the GoNB kernel are not set up here: run the tests with `make test`, which installs them"
+		if os.Getenv("WORKBOOK_REQUIRE_SETUP") == "1" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
 	}
 	outDir, err := filepath.Abs(filepath.Join("..", "build", "test"))
 	if err != nil {
@@ -168,11 +175,11 @@ func execute(t *testing.T, notebook, output string) string {
 	}
 	cmd := exec.Command("jupyter", "nbconvert", "--to", "notebook", "--execute",
 		"--ExecutePreprocessor.timeout=1800", "--ExecutePreprocessor.kernel_name=gonb",
-		"--output-dir", outDir, "--output", output, notebook)
+		"--output-dir", outDir, notebook)
 	if log, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("executing %s failed: %v\n%s", notebook, err, log)
 	}
-	raw, err := os.ReadFile(filepath.Join(outDir, output))
+	raw, err := os.ReadFile(filepath.Join(outDir, notebook))
 	if err != nil {
 		t.Fatal(err)
 	}

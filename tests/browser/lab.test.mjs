@@ -52,8 +52,15 @@ test('notebook 04 runs in JupyterLab in a real browser and shows a digit and cha
       throw e;
     });
 
+  // Watch the Chinese accuracy chart while the notebook runs: Fit redraws it in
+  // place after every epoch, so it must be seen in more than one drawing before
+  // the training cell prints its history (which it does after Fit returns).
+  await page.evaluate(watchLiveChart, '训练历史');
   await menu(page, 'Run', 'Run All Cells');
   await waitForAllCells(page, 10 * 60_000);
+  const live = await page.evaluate(() => window.liveChart);
+  assert.ok(live.duringTraining.length >= 2,
+    `the live chart was drawn ${live.duringTraining.length} time(s) while training, want at least 2`);
 
   const outputs = page.locator('.jp-Notebook .jp-OutputArea-output');
   const texts = (await outputs.allInnerTexts()).join('\n');
@@ -109,6 +116,9 @@ test('notebook 04 runs in JupyterLab in a real browser and shows a digit and cha
   assert.match(exported, /Total params: 203,530/, 'the export holds the outputs');
   assert.match(exported, /test accuracy: 0\.\d{4}/, 'the export holds the accuracy');
   const images = exported.match(/<img[^>]+src="data:image\/(png|svg\+xml);base64,/g) || [];
+  const exportedSVGs = [...exported.matchAll(/src="data:image\/svg\+xml;base64,([^"]+)"/g)]
+    .map((m) => Buffer.from(m[1], 'base64').toString('utf8'));
+  assert.ok(exportedSVGs.includes(live.last) || exported.includes(live.last), 'the export holds the live chart as it was last drawn');
   assert.ok(images.length >= 3, `the digit and both charts are in the export as images (${images.length} images)`);
   assert.match(exported, /<h1[^>]*>04 · The multilayer perceptron/, 'the headings are rendered');
   assert.doesNotMatch(exported, /&lt;(h\d|p|svg|div|progress)\b/, 'nothing shows as escaped markup');
@@ -125,6 +135,24 @@ test('notebook 04 runs in JupyterLab in a real browser and shows a digit and cha
     assert.ok(diff < 0.35, `the chart's ${region} is drawn as in the PNG (ink differs by ${diff.toFixed(2)}; see chart-zh.png)`);
   }
 });
+
+// watchLiveChart runs in the page: it records each new drawing of the chart whose
+// SVG holds title, and whether the training cell had printed its history yet.
+function watchLiveChart(title) {
+  const seen = new Set();
+  window.liveChart = { duringTraining: [], last: '' };
+  new MutationObserver(() => {
+    for (const img of document.querySelectorAll('.jp-OutputArea-output[data-mime-type="image/svg+xml"] img')) {
+      const svg = decodeURIComponent(img.src.slice(img.src.indexOf(',') + 1));
+      if (!svg.includes(title) || seen.has(svg)) continue;
+      seen.add(svg);
+      window.liveChart.last = svg;
+      if (!document.querySelector('.jp-Notebook').textContent.includes("train_history.history['loss']")) {
+        window.liveChart.duringTraining.push(svg.length);
+      }
+    }
+  }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['src'] });
+}
 
 // Where a default-sized (640×360) chart has its labels, in CSS pixels
 // [x0, y0, x1, y1], from the layout in mnistlib/chart.go.
