@@ -199,8 +199,11 @@ func (m *Model) trainEpoch(x, y [][]float32, batchSize, epoch, epochs int) (Hist
 			return History{}, fmt.Errorf("fit: epoch %d step %d: %w", epoch+1, step+1, err)
 		}
 		// metrics: [batch loss, moving average loss, batch accuracy].
-		n := float64(len(rows))
-		lossSum += n * scalar(metrics[0])
+		n, loss := float64(len(rows)), scalar(metrics[0])
+		if !finite(loss) { // nothing is saved: the last good checkpoint stays
+			return History{}, fmt.Errorf("fit: the loss became %v at epoch %d, step %d: training diverged; try a smaller LearningRate", loss, epoch+1, step+1)
+		}
+		lossSum += n * loss
 		accSum += n * scalar(metrics[2])
 		_ = metrics[1].FinalizeAll()
 		if m.Progress != nil {
@@ -354,11 +357,25 @@ func rowsOf(t *tensors.Tensor, width int, what string) ([][]float32, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w (want float32, as the preprocessing functions give)", what, err)
 	}
+	if bad := nonFiniteRows(flat, width); len(bad) > 0 {
+		return nil, fmt.Errorf("%s: %d row(s) hold NaN or infinite values, the first at rows %v: check how they were made", what, len(bad), bad[:min(len(bad), 5)])
+	}
 	rows := make([][]float32, dims[0])
 	for i := range rows {
 		rows[i] = flat[i*width : (i+1)*width : (i+1)*width]
 	}
 	return rows, nil
+}
+
+// nonFiniteRows lists the rows of flat (width values each) that hold a NaN or an infinity.
+func nonFiniteRows(flat []float32, width int) []int {
+	var rows []int
+	for i, v := range flat {
+		if v-v != 0 && (len(rows) == 0 || rows[len(rows)-1] != i/width) { // v-v is NaN for NaN and ±Inf
+			rows = append(rows, i/width)
+		}
+	}
+	return rows
 }
 
 func rowsXY(xs, ys *tensors.Tensor) (x, y [][]float32, err error) {

@@ -335,3 +335,39 @@ func withoutTimes(h History) History {
 	h.Seconds, h.FeedSeconds = nil, nil
 	return h
 }
+
+// Bad numbers are errors: a NaN pixel names its row, and a loss that becomes
+// NaN stops Fit at its epoch and step, leaving the last good checkpoint.
+func TestNonFinite(t *testing.T) {
+	x, y := syntheticData(200, 4)
+	pix := tensors.MustCopyFlatData[float32](x)
+	pix[3*InputSize+100] = float32(math.NaN())
+	pix[7*InputSize] = float32(math.Inf(1))
+	bad := tensors.FromFlatDataAndDimensions(pix, 200, InputSize)
+	m := TutorialMLP()
+	m.Out = nil
+	if _, err := m.Fit(bad, y, FitOptions{Epochs: 1, BatchSize: 50}); err == nil || !strings.Contains(err.Error(), "2 row(s) hold NaN or infinite values, the first at rows [3 7]") {
+		t.Errorf("Fit on a NaN pixel: %v", err)
+	}
+	if _, err := m.Predict(bad); err == nil || !strings.Contains(err.Error(), "rows [3 7]") {
+		t.Errorf("Predict on a NaN pixel: %v", err)
+	}
+
+	t.Setenv(EnvCheckpoints, t.TempDir())
+	fit := FitOptions{Epochs: 1, BatchSize: 50, Checkpoint: "mlp"}
+	good := TutorialMLP()
+	good.Out = nil
+	if _, err := good.Fit(x, y, fit); err != nil {
+		t.Fatal(err)
+	}
+	diverging := TutorialMLP()
+	diverging.Out, diverging.LearningRate = nil, 1e30
+	_, err := diverging.Fit(x, y, fit)
+	if err == nil || !strings.Contains(err.Error(), "the loss became") || !strings.Contains(err.Error(), "at epoch 1, step") {
+		t.Errorf("diverging training: %v", err)
+	}
+	kept, err := LoadCheckpoint("mlp")
+	if err != nil || kept.LearningRate != 0.001 {
+		t.Errorf("the last good checkpoint should stay: %v", err)
+	}
+}
