@@ -7,6 +7,7 @@ import (
 	"image/color"
 	_ "image/jpeg" // registers JPEG for image.Decode
 	_ "image/png"  // registers PNG
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -14,6 +15,11 @@ import (
 	"golang.org/x/image/bmp" // registers BMP, and writes it
 	xdraw "golang.org/x/image/draw"
 )
+
+// MaxDigitPixels is the largest picture ReadDigit decodes: 16 megapixels (a
+// 4000×4000 photo of a digit; decoding it takes up to 128 MB). A file can
+// declare any size in a few bytes, so the size is checked before decoding.
+const MaxDigitPixels = 16 << 20
 
 // ReadDigit reads a digit from an image file (BMP, PNG or JPEG) and turns it
 // into a 28×28 MNIST input. See DigitFromImage for what it does to the image.
@@ -23,6 +29,14 @@ func ReadDigit(path string) (Digit, error) {
 		return Digit{}, fmt.Errorf("mnistlib: cannot read the image: %w", err)
 	}
 	defer f.Close()
+	cfg, format, err := image.DecodeConfig(f)
+	if err == nil && (cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width*cfg.Height > MaxDigitPixels) {
+		return Digit{}, fmt.Errorf("mnistlib: %s: the %s image says it is %d×%d pixels; ReadDigit takes at most %d megapixels: scale the picture down",
+			path, format, cfg.Width, cfg.Height, MaxDigitPixels>>20)
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return Digit{}, fmt.Errorf("mnistlib: %s: %w", path, err)
+	}
 	img, format, err := image.Decode(f)
 	if errors.Is(err, image.ErrFormat) {
 		return Digit{}, fmt.Errorf("mnistlib: %s: not a BMP, PNG or JPEG image; save the drawing in one of those formats", path)

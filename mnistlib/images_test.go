@@ -2,6 +2,8 @@ package mnistlib
 
 import (
 	"bytes"
+	"encoding/binary"
+	"hash/crc32"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -9,6 +11,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 )
 
@@ -175,6 +178,8 @@ func TestReadDigitErrors(t *testing.T) {
 		"notes.txt": []byte("this is not an image"),
 		"blank.png": blankPNG.Bytes(),
 		"cut.png":   goodPNG.Bytes()[:goodPNG.Len()/2],
+		"huge.png":  pngClaiming(t, 30000, 30000),
+		"wide.png":  pngClaiming(t, 20_000_000, 1),
 	}
 	for name, b := range files {
 		writeFile(t, filepath.Join(dir, name), b)
@@ -187,9 +192,33 @@ func TestReadDigitErrors(t *testing.T) {
 		{"notes.txt", []string{"notes.txt", "not a BMP, PNG or JPEG"}},
 		{"blank.png", []string{"blank.png", "no digit found", "blank"}},
 		{"cut.png", []string{"cut.png", "damaged png image"}},
+		{"huge.png", []string{"huge.png", "30000×30000 pixels", "at most 16 megapixels", "scale the picture down"}},
+		{"wide.png", []string{"wide.png", "20000000×1 pixels"}},
 	}
 	for _, c := range cases {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
 		_, err := ReadDigit(filepath.Join(dir, c.file))
+		runtime.ReadMemStats(&after)
 		assertErrorMentions(t, err, c.want...)
+		// A picture that claims to be huge is refused before it is decoded.
+		if grew := after.TotalAlloc - before.TotalAlloc; grew > 16<<20 {
+			t.Errorf("%s: reading it allocated %d MiB", c.file, grew>>20)
+		}
 	}
+}
+
+// pngClaiming is a tiny PNG whose header says it is w×h pixels: a real 1×1
+// PNG with its IHDR chunk rewritten (and its checksum fixed).
+func pngClaiming(t *testing.T, w, h uint32) []byte {
+	var b bytes.Buffer
+	if err := png.Encode(&b, image.NewRGBA64(image.Rect(0, 0, 1, 1))); err != nil {
+		t.Fatal(err)
+	}
+	data := b.Bytes()
+	ihdr := data[8+4 : 8+4+4+13] // after the signature and the chunk's length: "IHDR" + 13 bytes
+	binary.BigEndian.PutUint32(ihdr[4:], w)
+	binary.BigEndian.PutUint32(ihdr[8:], h)
+	binary.BigEndian.PutUint32(data[8+4+4+13:], crc32.ChecksumIEEE(ihdr))
+	return data
 }
