@@ -58,32 +58,73 @@ func readIDX(path string, wantMagic uint32) (dims []int, data []byte, err error)
 
 // decodeIDX reads the header and exactly the number of bytes it announces.
 func decodeIDX(r io.Reader, wantMagic uint32) ([]int, []byte, error) {
+	dims, size, err := decodeIDXHeader(r, wantMagic)
+	if err != nil {
+		return nil, nil, err
+	}
+	data, n, err := readAnnounced(r, size)
+	if err != nil {
+		return nil, nil, truncated(err, fmt.Sprintf("%d of the %d bytes its header announces (shape %v)", n, size, dims))
+	}
+	return dims, data, nil
+}
+
+// decodeIDXHeader reads the magic number and the dimensions, and returns the
+// number of data bytes they announce.
+func decodeIDXHeader(r io.Reader, wantMagic uint32) (dims []int, size int, err error) {
 	var magic uint32
 	if err := binary.Read(r, binary.BigEndian, &magic); err != nil {
-		return nil, nil, truncated(err, "the header")
+		return nil, 0, truncated(err, "the header")
 	}
 	if magic != wantMagic {
-		return nil, nil, fmt.Errorf("wrong magic number 0x%08x, want 0x%08x (%s): this is not an MNIST %s; check the file name or replace the file",
+		return nil, 0, fmt.Errorf("wrong magic number 0x%08x, want 0x%08x (%s): this is not an MNIST %s; check the file name or replace the file",
 			magic, wantMagic, idxKind(magic), idxKind(wantMagic))
 	}
-	dims := make([]int, magic&0xff)
-	size := 1
+	dims = make([]int, magic&0xff)
+	size = 1
 	for i := range dims {
 		var d uint32
 		if err := binary.Read(r, binary.BigEndian, &d); err != nil {
-			return nil, nil, truncated(err, "the header")
+			return nil, 0, truncated(err, "the header")
 		}
 		dims[i] = int(d)
 		size *= int(d)
 	}
 	if size > 1<<30 {
-		return nil, nil, fmt.Errorf("header announces %v elements (%d bytes), far more than MNIST has: the file is corrupt; replace it", dims, size)
+		return nil, 0, fmt.Errorf("header announces %v elements (%d bytes), far more than MNIST has: the file is corrupt; replace it", dims, size)
 	}
-	data := make([]byte, size)
-	if n, err := io.ReadFull(r, data); err != nil {
-		return nil, nil, truncated(err, fmt.Sprintf("%d of the %d bytes its header announces (shape %v)", n, size, dims))
+	return dims, size, nil
+}
+
+// idxLargest is the size of MNIST's (and Fashion-MNIST's) largest file: 60000
+// images of 28×28 bytes. readAnnounced allocates up to this much on a header's
+// word; a header that announces more gets memory only as its bytes arrive.
+const idxLargest = 60000 * 28 * 28
+
+// readAnnounced reads the size bytes a header announced, and returns how many
+// it got. A damaged or hostile header may announce far more than the file
+// holds, so beyond MNIST's sizes the buffer grows at most to twice what has
+// actually been read.
+func readAnnounced(r io.Reader, size int) (data []byte, n int, err error) {
+	data = make([]byte, min(size, idxLargest))
+	n, err = io.ReadFull(r, data)
+	for err == nil && n < size {
+		data = append(data, make([]byte, min(size-n, n))...)
+		var more int
+		more, err = io.ReadFull(r, data[n:])
+		n += more
 	}
-	return dims, data, nil
+	return data, n, err
+}
+
+// idxHeader is the header of an IDX file of unsigned bytes with the given
+// dimensions (magic is idxImagesMagic or idxLabelsMagic).
+func idxHeader(magic uint32, dims ...int) []byte {
+	h := binary.BigEndian.AppendUint32(nil, magic)
+	for _, d := range dims {
+		h = binary.BigEndian.AppendUint32(h, uint32(d))
+	}
+	return h
 }
 
 func truncated(err error, what string) error {

@@ -96,7 +96,7 @@ func (l *Loader) load() (*Data, error) {
 	}
 	for _, dir := range l.Dataset.SystemDirs {
 		if paths, ok := findIDXSet(dir); ok {
-			return readIDXFiles(paths, "folder "+dir)
+			return readIDXFiles(paths, "folder "+displayPath(dir))
 		}
 	}
 	d, err := l.readCache()
@@ -117,7 +117,7 @@ func (l *Loader) load() (*Data, error) {
 func readDir(dir, envDir string) (*Data, error) {
 	paths, ok := findIDXSet(dir)
 	if ok {
-		return readIDXFiles(paths, "folder "+dir)
+		return readIDXFiles(paths, "folder "+displayPath(dir))
 	}
 	var missing []string
 	for i, name := range idxNames {
@@ -127,7 +127,7 @@ func readDir(dir, envDir string) (*Data, error) {
 	}
 	npz := filepath.Join(dir, npzName)
 	if _, err := os.Stat(npz); err == nil {
-		return readNPZFile(npz, "folder "+dir)
+		return readNPZFile(npz, "folder "+displayPath(dir))
 	}
 	if len(missing) < len(idxNames) {
 		return nil, fmt.Errorf("mnistlib: %s lacks %s: copy the missing files there (the MNIST set is four files)",

@@ -38,8 +38,8 @@ func loadReal(t *testing.T) (*Loader, *Data) {
 
 func TestLoadRealMNIST(t *testing.T) {
 	l, d := loadReal(t)
-	if !strings.Contains(d.Source, l.CacheDir) {
-		t.Errorf("Source = %q, want it to name the cache %s", d.Source, l.CacheDir)
+	if !strings.Contains(d.Source, displayPath(l.CacheDir)) || strings.Contains(d.Source, l.CacheDir) {
+		t.Errorf("Source = %q, want it to name the cache %s as a reader sees it (%s)", d.Source, l.CacheDir, displayPath(l.CacheDir))
 	}
 	for _, c := range []struct {
 		name      string

@@ -6,6 +6,7 @@ package mnistlib
 // short way to stop a cell on an error.
 
 import (
+	"errors"
 	"log"
 	"os"
 	"path/filepath"
@@ -42,22 +43,20 @@ type Prepared struct {
 // or keep the 28×28×1 grid (CNN), divide by 255, one-hot labels. In quick
 // mode it keeps only the first 6000 training and 1000 test images.
 func Prepare(data *Data, kind string) (*Prepared, error) {
+	if data == nil {
+		return nil, errors.New("prepare: no data (nil)")
+	}
 	train, test := data.Train, data.Test
 	if Quick() {
 		train, test = train.head(quickTrainRows), test.head(quickTestRows)
 	}
-	shape := Reshape2D
+	dims := func(n int) []int { return []int{n, InputSize} }
 	if kind == KindCNN {
-		shape = Reshape4D
+		dims = func(n int) []int { return []int{n, ImageSize, ImageSize, 1} }
 	}
-	xTrain, err := Normalize(shape(train.Images))
-	if err != nil {
-		return nil, err
-	}
-	xTest, err := Normalize(shape(test.Images))
-	if err != nil {
-		return nil, err
-	}
+	// Reshape2D/Reshape4D and Normalize in one pass: a rerun of a cell pays for it.
+	xTrain := normalizedPixels(train.Images, dims(train.Images.N)...)
+	xTest := normalizedPixels(test.Images, dims(test.Images.N)...)
 	return &Prepared{
 		XTrain: xTrain, YTrain: ToCategorical(train.Labels, NumClasses),
 		XTest: xTest, YTest: ToCategorical(test.Labels, NumClasses),
