@@ -4,17 +4,30 @@ package mnistlib
 //
 //	model.json   format tag, the model (its layers as Keras writes them, seed, learning rate),
 //	             History, and the list of variables (path, dtype, shape, trainable,
-//	             byte offset/length) plus the SHA-256 of weights.bin
+//	             byte offset/length) plus a SHA-256 over weights.bin and the rest of model.json
 //	weights.bin  the variables' raw values, concatenated (little-endian, row-major)
 //
 // Besides the weights it keeps the optimizer state (Adam moments, step counters) and the
 // random state, so training resumes where it stopped.
 //
-// Save is atomic: it writes a sibling temporary folder, then swaps it in with renames, so an
-// interrupted Save never damages the last good checkpoint. If Save was interrupted between
-// its two renames, the last good checkpoint is in "<dir>.old" and Load finds it there.
+// Save never deletes what it did not make: it refuses a target that is a file or a folder
+// that is not a checkpoint, and the folders it makes beside the checkpoint have private
+// names, ".<name>.tmp-<hex>" and ".<name>.old-<hex>". Save is atomic: it writes a temporary
+// folder, then swaps it in with renames, so an interrupted Save never damages the last good
+// checkpoint. If it was interrupted between its two renames, the last good checkpoint is in
+// a ".<name>.old-<hex>" folder and Load finds it there.
+//
+// Saves and loads of one checkpoint take turns through a lock file beside it,
+// ".<name>.lock" (kept: removing a lock file races with its next user): a Save holds it
+// exclusively for its swap and for clearing what killed saves left, readers hold it shared
+// while they read. So concurrent saves both succeed, the last one to swap wins, and a reader
+// sees a whole checkpoint. Each Save also locks its own temporary folder while writing it,
+// which tells a running save's folder from a killed one's. See lock_unix.go and, for
+// platforms without the lock, lock_other.go.
 
 import (
+	"bytes"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -26,6 +39,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/compute/shapes"
@@ -33,18 +47,29 @@ import (
 )
 
 const (
-	checkpointFormat = "mnistlib-checkpoint/2"
+	// checkpointFormat is "/3" since the checksum covers model.json too: "/2" checkpoints,
+	// whose manifest nothing checked, are refused (Fit then trains anew).
+	checkpointFormat = "mnistlib-checkpoint/3"
 	manifestFile     = "model.json"
 	weightsFile      = "weights.bin"
+
+	// staleAfter is how old a temporary folder must be before a Save removes it
+	// where no lock tells whether its save still runs (locksWork false).
+	staleAfter = time.Hour
 )
 
+// errLocked is what flock returns when it would have to wait and was told not to.
+var errLocked = errors.New("locked by another save")
+
 type manifest struct {
-	Format        string          `json:"format"`
-	Model         modelSpec       `json:"model"`
-	History       History         `json:"history"`
-	Fitted        FitParams       `json:"fitted"`
-	Variables     []savedVariable `json:"variables"`
-	WeightsSHA256 string          `json:"weights_sha256"`
+	Format    string          `json:"format"`
+	Model     modelSpec       `json:"model"`
+	History   History         `json:"history"`
+	Fitted    FitParams       `json:"fitted"`
+	Variables []savedVariable `json:"variables"`
+	// SHA256 covers weights.bin and every other field of the manifest (see checksum), so an
+	// edited offset or shape is caught like a flipped weight.
+	SHA256 string `json:"sha256"`
 }
 
 type savedVariable struct {
@@ -56,54 +81,66 @@ type savedVariable struct {
 	Bytes     int64        `json:"bytes"`
 }
 
+// checksum is the SHA-256 of the manifest (compact JSON, its SHA256 field empty) followed by
+// the weights. It hashes the manifest as decoded, not the file's bytes, so it covers exactly
+// the values Load uses, whatever the file's spacing or order of keys.
+func checksum(man manifest, weights []byte) (string, error) {
+	man.SHA256 = ""
+	man.Model.Layers = slices.Clone(man.Model.Layers)
+	for i, l := range man.Model.Layers { // kept as written, so made canonical here
+		man.Model.Layers[i].Config = canonicalJSON(l.Config)
+	}
+	manJSON, err := json.Marshal(man)
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	h.Write(manJSON)
+	h.Write(weights)
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// canonicalJSON rewrites a JSON value compactly with sorted keys and numbers as written;
+// one that does not parse stays as it is (Load reports it when it decodes the layer).
+func canonicalJSON(raw json.RawMessage) json.RawMessage {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return raw
+	}
+	out, err := json.Marshal(v)
+	if err != nil {
+		return raw
+	}
+	return out
+}
+
 // Save writes the model (config, history, weights and optimizer state) to the folder dir,
-// replacing any checkpoint there. It refuses to replace a folder that is not a checkpoint.
+// replacing any checkpoint there. It refuses to replace a file, or a folder that is not a
+// checkpoint.
 func (m *Model) Save(dir string) (err error) {
 	dir = filepath.Clean(dir)
-	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
-		if _, err := os.Stat(filepath.Join(dir, manifestFile)); err != nil {
-			return fmt.Errorf("save: %s is a folder with files but not a checkpoint (no %s); not replacing it", dir, manifestFile)
-		}
+	if err := checkTarget(dir); err != nil {
+		return fmt.Errorf("save: %w", err)
 	}
-	parent := filepath.Dir(dir)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
+	manJSON, weights, err := m.encode(dir)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
 		return fmt.Errorf("save %s: %w", dir, err)
 	}
-	tmp, err := os.MkdirTemp(parent, filepath.Base(dir)+".tmp-*")
+	tmp, tmpLock, err := newTempFolder(dir)
 	if err != nil {
 		return fmt.Errorf("save %s: %w", dir, err)
 	}
+	defer tmpLock.Close() // After the swap or the clean-up below: the folder is ours until then.
 	defer func() {
 		if err != nil {
 			_ = os.RemoveAll(tmp)
 		}
 	}()
-
-	// Weights first, hashing as we go.
-	if err := m.build(); err != nil {
-		return fmt.Errorf("save %s: %w", dir, err)
-	}
-	man := manifest{Format: checkpointFormat, Model: m.spec(), History: m.History, Fitted: m.Fitted}
-	var weights []byte
-	for v := range m.store.IterVariables() {
-		value, err := v.Value()
-		if err != nil {
-			return fmt.Errorf("save %s: variable %s: %w", dir, v.Path(), err)
-		}
-		start := int64(len(weights))
-		if err := value.ConstBytes(func(data []byte) { weights = append(weights, data...) }); err != nil {
-			return fmt.Errorf("save %s: variable %s: %w", dir, v.Path(), err)
-		}
-		man.Variables = append(man.Variables, savedVariable{Path: v.Path(), DType: v.DType(),
-			Shape: slices.Clone(v.Shape().Dimensions), Trainable: v.Trainable,
-			Offset: start, Bytes: int64(len(weights)) - start})
-	}
-	sum := sha256.Sum256(weights)
-	man.WeightsSHA256 = hex.EncodeToString(sum[:])
-	manJSON, err := json.MarshalIndent(man, "", "  ")
-	if err != nil {
-		return fmt.Errorf("save %s: %w", dir, err)
-	}
 	if err := writeFileSync(filepath.Join(tmp, weightsFile), weights); err != nil {
 		return fmt.Errorf("save %s: %w", dir, err)
 	}
@@ -113,23 +150,252 @@ func (m *Model) Save(dir string) (err error) {
 	if err := syncDir(tmp); err != nil {
 		return fmt.Errorf("save %s: %w", dir, err)
 	}
+	if err := swapIn(dir, tmp); err != nil {
+		return fmt.Errorf("save %s: %w", dir, err)
+	}
+	return nil
+}
 
-	// Swap: dir → dir.old, tmp → dir, remove dir.old.
-	old := dir + ".old"
-	if _, err := os.Stat(dir); err == nil {
-		if err := os.RemoveAll(old); err != nil {
-			return fmt.Errorf("save %s: %w", dir, err)
+// encode makes model.json (checksum included) and weights.bin.
+func (m *Model) encode(dir string) (manJSON, weights []byte, err error) {
+	if err := m.build(); err != nil {
+		return nil, nil, fmt.Errorf("save %s: %w", dir, err)
+	}
+	man := manifest{Format: checkpointFormat, Model: m.spec(), History: m.History, Fitted: m.Fitted}
+	for v := range m.store.IterVariables() {
+		value, err := v.Value()
+		if err != nil {
+			return nil, nil, fmt.Errorf("save %s: variable %s: %w", dir, v.Path(), err)
 		}
+		start := int64(len(weights))
+		if err := value.ConstBytes(func(data []byte) { weights = append(weights, data...) }); err != nil {
+			return nil, nil, fmt.Errorf("save %s: variable %s: %w", dir, v.Path(), err)
+		}
+		man.Variables = append(man.Variables, savedVariable{Path: v.Path(), DType: v.DType(),
+			Shape: slices.Clone(v.Shape().Dimensions), Trainable: v.Trainable,
+			Offset: start, Bytes: int64(len(weights)) - start})
+	}
+	if man.SHA256, err = checksum(man, weights); err != nil {
+		return nil, nil, fmt.Errorf("save %s: %w", dir, err)
+	}
+	if manJSON, err = json.MarshalIndent(man, "", "  "); err != nil {
+		return nil, nil, fmt.Errorf("save %s: %w", dir, err)
+	}
+	return manJSON, weights, nil
+}
+
+// checkTarget refuses a dir that Save must not replace: a file, or a folder with files
+// but no model.json (the user's, not a checkpoint). An absent or empty folder is fine.
+func checkTarget(dir string) error {
+	info, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		return fmt.Errorf("cannot save a checkpoint to %s: %w", dir, err)
+	case !info.IsDir():
+		return fmt.Errorf("%s is a file, not a checkpoint folder; not replacing it: move the file or save to another folder", dir)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("cannot save a checkpoint to %s: %w", dir, err)
+	}
+	if len(entries) > 0 {
+		if _, err := os.Stat(filepath.Join(dir, manifestFile)); err != nil {
+			return fmt.Errorf("%s is a folder with files but not a checkpoint (no %s); not replacing it: move its files or save to another folder", dir, manifestFile)
+		}
+	}
+	return nil
+}
+
+// checkSavable tells, before any training, whether Save(dir) could succeed: dir is absent
+// or a checkpoint, and the nearest existing folder above it takes a new folder (Save makes
+// the missing ones, and its temporary folder, there). It leaves nothing behind.
+func checkSavable(dir string) error {
+	dir = filepath.Clean(dir)
+	if err := checkTarget(dir); err != nil {
+		return err
+	}
+	parent := filepath.Dir(dir)
+	for {
+		info, err := os.Stat(parent)
+		if err == nil && !info.IsDir() {
+			return fmt.Errorf("cannot save a checkpoint to %s: %s is a file; choose another folder", dir, parent)
+		}
+		if err == nil || !errors.Is(err, fs.ErrNotExist) || filepath.Dir(parent) == parent {
+			break // Found it, or an error the probe below reports with its cause.
+		}
+		parent = filepath.Dir(parent)
+	}
+	// The probe has a temporary folder's private name: were the program killed before
+	// removing it, the next Save would clear it.
+	probe, err := mkdirPrivate(parent, privatePrefix(dir, "tmp"))
+	if err != nil {
+		return fmt.Errorf("cannot save a checkpoint to %s: %w; choose a folder you can write to", dir, err)
+	}
+	_ = os.Remove(probe)
+	return nil
+}
+
+// privatePrefix is the start of the names of the folders a Save of dir makes beside it:
+// ".<name>.tmp-" (being written) and ".<name>.old-" (the checkpoint being replaced).
+func privatePrefix(dir, kind string) string {
+	return "." + filepath.Base(dir) + "." + kind + "-"
+}
+
+// isPrivate reports whether name is prefix followed by the 16 hex digits mkdirPrivate adds:
+// a checkpoint named "mlp.tmp-x" has the prefix ".mlp.tmp-x.tmp-", which also starts with
+// ".mlp.tmp-", but never ends in exactly 16 hex digits after ".mlp.tmp-".
+func isPrivate(name, prefix string) bool {
+	rest, ok := strings.CutPrefix(name, prefix)
+	if !ok || len(rest) != 16 {
+		return false
+	}
+	_, err := hex.DecodeString(rest)
+	return err == nil && strings.ToLower(rest) == rest
+}
+
+// privateName is a fresh name prefix+<16 hex digits> in parent.
+func privateName(parent, prefix string) string {
+	var b [8]byte
+	_, _ = rand.Read(b[:]) // crypto/rand never fails
+	return filepath.Join(parent, prefix+hex.EncodeToString(b[:]))
+}
+
+// mkdirPrivate makes a new folder prefix+<16 hex digits> in parent, like os.MkdirTemp
+// with a suffix isPrivate can recognize.
+func mkdirPrivate(parent, prefix string) (string, error) {
+	for {
+		path := privateName(parent, prefix)
+		err := os.Mkdir(path, 0o755)
+		if !errors.Is(err, fs.ErrExist) {
+			return path, err
+		}
+	}
+}
+
+// lockPath is the lock file that Saves and readers of dir take turns through.
+func lockPath(dir string) string {
+	return filepath.Join(filepath.Dir(dir), "."+filepath.Base(dir)+".lock")
+}
+
+// lockCheckpoint opens dir's lock file and locks it (waiting): shared to read, exclusive
+// to swap. Closing the file unlocks it.
+func lockCheckpoint(dir string, exclusive bool) (*os.File, error) {
+	f, err := os.OpenFile(lockPath(dir), os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil && !exclusive {
+		f, err = os.Open(lockPath(dir)) // A reader needs no write access to lock (flock).
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := flock(f, exclusive, true); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
+}
+
+// newTempFolder makes a Save's temporary folder beside dir and locks it, so a concurrent
+// Save's clean-up leaves it alone. Making and locking happen under the shared checkpoint
+// lock: the clean-up runs under the exclusive one, so it never sees the folder unlocked.
+func newTempFolder(dir string) (tmp string, lock *os.File, err error) {
+	shared, err := lockCheckpoint(dir, false)
+	if err != nil {
+		return "", nil, err
+	}
+	defer shared.Close()
+	if tmp, err = mkdirPrivate(filepath.Dir(dir), privatePrefix(dir, "tmp")); err != nil {
+		return "", nil, err
+	}
+	if lock, err = os.Open(tmp); err == nil {
+		if err = flock(lock, true, false); err != nil {
+			lock.Close()
+		}
+	}
+	if err != nil {
+		_ = os.Remove(tmp)
+		return "", nil, err
+	}
+	return tmp, lock, nil
+}
+
+// swapIn replaces the checkpoint dir with the complete folder tmp: dir → a private backup,
+// tmp → dir, then the backup goes. It holds the exclusive lock throughout, so concurrent
+// Saves swap one at a time (the last wins) and readers never catch dir missing.
+func swapIn(dir, tmp string) error {
+	lock, err := lockCheckpoint(dir, true)
+	if err != nil {
+		return err
+	}
+	defer lock.Close()
+	if err := checkTarget(dir); err != nil { // Something may have appeared while we wrote.
+		return err
+	}
+	parent, oldPrefix := filepath.Dir(dir), privatePrefix(dir, "old")
+	var old string
+	if _, err := os.Stat(dir); err == nil {
+		// Backups left by a killed Save are older than dir, so they go now: if this Save
+		// is killed between its renames, its own backup is the only one left.
+		if err := removePrivate(parent, oldPrefix, func(string) bool { return true }); err != nil {
+			return err
+		}
+		old = privateName(parent, oldPrefix)
 		if err := os.Rename(dir, old); err != nil {
-			return fmt.Errorf("save %s: %w", dir, err)
+			return err
 		}
 	}
 	if err := os.Rename(tmp, dir); err != nil {
-		return fmt.Errorf("save %s: %w", dir, err)
+		if old != "" {
+			_ = os.Rename(old, dir) // Put the last good checkpoint back.
+		}
+		return err
 	}
 	_ = syncDir(parent)
-	_ = os.RemoveAll(old)
+	// The new checkpoint is in place: every backup (ours, or one a killed Save left) is
+	// superseded, and every temporary folder nobody holds belongs to a killed Save.
+	_ = removePrivate(parent, oldPrefix, func(string) bool { return true })
+	_ = removePrivate(parent, privatePrefix(dir, "tmp"), unheld)
 	return nil
+}
+
+// removePrivate removes the folders in parent named prefix+<hex> (see isPrivate) that
+// remove accepts, and nothing else.
+func removePrivate(parent, prefix string, remove func(path string) bool) error {
+	entries, err := os.ReadDir(parent)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if !e.IsDir() || !isPrivate(e.Name(), prefix) {
+			continue
+		}
+		if path := filepath.Join(parent, e.Name()); remove(path) {
+			if err := os.RemoveAll(path); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// unheld reports whether the temporary folder at path belongs to a Save that no longer
+// runs: nobody holds its lock (the kernel dropped it when that Save's process died), or,
+// without locks, it is older than staleAfter. The caller holds the exclusive checkpoint
+// lock, so no Save is between making its folder and locking it.
+func unheld(path string) bool {
+	if !locksWork {
+		info, err := os.Stat(path)
+		return err == nil && time.Since(info.ModTime()) > staleAfter
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	// Closing drops the lock before the removal; that is safe because a folder is locked
+	// only by the Save that made it, and no Save makes one while we hold the checkpoint lock.
+	defer f.Close()
+	return flock(f, true, false) == nil
 }
 
 // Load reads the model saved in the folder dir by Save.
@@ -180,44 +446,78 @@ func (m *Model) LoadWeights(dir string) error {
 	return m.setVariables(man, weights, dir)
 }
 
-// readCheckpoint reads and checks model.json and weights.bin. It returns the folder it read
-// (dir, or dir.old after an interrupted Save).
+// readCheckpoint reads and checks model.json and weights.bin, under the shared checkpoint
+// lock so that no Save swaps them meanwhile. It returns the folder it read (dir, or the
+// backup an interrupted Save left).
 func readCheckpoint(dir string) (man manifest, weights []byte, _ string, err error) {
 	dir = filepath.Clean(dir)
+	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) && backup(dir) == "" {
+		// Nothing to read: answer without making a lock file beside a folder that is not there.
+		return man, nil, dir, fmt.Errorf("checkpoint %s: folder does not exist (%w)", dir, fs.ErrNotExist)
+	}
+	// Without the lock (a read-only place, where nobody saves either) the read goes on alone.
+	if lock, err := lockCheckpoint(dir, false); err == nil {
+		defer lock.Close()
+	}
+	from := dir
 	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
-		if _, errOld := os.Stat(filepath.Join(dir+".old", manifestFile)); errOld == nil {
-			dir += ".old" // An interrupted Save left the last good checkpoint here.
-		} else {
+		if from = backup(dir); from == "" {
 			return man, nil, dir, fmt.Errorf("checkpoint %s: folder does not exist (%w)", dir, fs.ErrNotExist)
 		}
 	}
+	man, weights, err = readFolder(from)
+	return man, weights, from, err
+}
+
+// backup is the last good checkpoint a Save interrupted between its renames left beside
+// dir (the newest backup with a manifest), or "".
+func backup(dir string) string {
+	entries, err := os.ReadDir(filepath.Dir(dir))
+	if err != nil {
+		return ""
+	}
+	best, bestTime := "", time.Time{}
+	for _, e := range entries {
+		if !isPrivate(e.Name(), privatePrefix(dir, "old")) {
+			continue
+		}
+		path := filepath.Join(filepath.Dir(dir), e.Name())
+		if info, err := os.Stat(filepath.Join(path, manifestFile)); err == nil && info.ModTime().After(bestTime) {
+			best, bestTime = path, info.ModTime()
+		}
+	}
+	return best
+}
+
+// readFolder reads and checks one checkpoint folder.
+func readFolder(dir string) (man manifest, weights []byte, err error) {
 	manJSON, err := os.ReadFile(filepath.Join(dir, manifestFile))
 	if errors.Is(err, fs.ErrNotExist) {
-		return man, nil, dir, fmt.Errorf("checkpoint %s: no %s in the folder (not a checkpoint?)", dir, manifestFile)
+		return man, nil, fmt.Errorf("checkpoint %s: no %s in the folder (not a checkpoint?)", dir, manifestFile)
 	} else if err != nil {
-		return man, nil, dir, fmt.Errorf("checkpoint %s: %w", dir, err)
+		return man, nil, fmt.Errorf("checkpoint %s: %w", dir, err)
 	}
 	if err := json.Unmarshal(manJSON, &man); err != nil {
-		return man, nil, dir, fmt.Errorf("checkpoint %s: corrupt %s: %w; delete the folder and train again, or restore a good copy", dir, manifestFile, err)
+		return man, nil, fmt.Errorf("checkpoint %s: corrupt %s: %w; delete the folder and train again, or restore a good copy", dir, manifestFile, err)
 	}
 	if man.Format != checkpointFormat {
-		return man, nil, dir, fmt.Errorf("checkpoint %s: unknown format %q in %s, want %q", dir, man.Format, manifestFile, checkpointFormat)
+		return man, nil, fmt.Errorf("checkpoint %s: format %q in %s, but this mnistlib reads only %q; delete the folder and train again",
+			dir, man.Format, manifestFile, checkpointFormat)
 	}
-	weights, err = os.ReadFile(filepath.Join(dir, weightsFile))
-	if err != nil {
-		return man, nil, dir, fmt.Errorf("checkpoint %s: %w", dir, err)
+	if weights, err = os.ReadFile(filepath.Join(dir, weightsFile)); err != nil {
+		return man, nil, fmt.Errorf("checkpoint %s: %w", dir, err)
 	}
-	sum := sha256.Sum256(weights)
-	if hex.EncodeToString(sum[:]) != man.WeightsSHA256 {
-		return man, nil, dir, fmt.Errorf("checkpoint %s: corrupt %s: checksum does not match %s; delete the folder and train again, or restore a good copy", dir, weightsFile, manifestFile)
+	if sum, err := checksum(man, weights); err != nil || sum != man.SHA256 {
+		return man, nil, fmt.Errorf("checkpoint %s: corrupt: the checksum in %s does not match %s and the rest of %s; delete the folder and train again, or restore a good copy",
+			dir, manifestFile, weightsFile, manifestFile)
 	}
 	for _, sv := range man.Variables {
 		want := int64(shapes.Make(sv.DType, sv.Shape...).ByteSize())
 		if sv.Offset < 0 || sv.Bytes != want || sv.Offset+sv.Bytes > int64(len(weights)) {
-			return man, nil, dir, fmt.Errorf("checkpoint %s: corrupt entry for %s in %s; delete the folder and train again, or restore a good copy", dir, sv.Path, manifestFile)
+			return man, nil, fmt.Errorf("checkpoint %s: corrupt entry for %s in %s; delete the folder and train again, or restore a good copy", dir, sv.Path, manifestFile)
 		}
 	}
-	return man, weights, dir, nil
+	return man, weights, nil
 }
 
 // setVariables checks that the checkpoint's trainable variables are exactly the model's

@@ -71,6 +71,9 @@ func (m *Model) Fit(xs, ys *tensors.Tensor, o FitOptions) (History, error) {
 		return m.train(x, y, o)
 	}
 	dir := checkpointPath(o.Checkpoint)
+	if err := checkSavable(dir); err != nil { // before training, not after it
+		return History{}, fmt.Errorf("fit: %w", err)
+	}
 	if m.reuse(dir, FitParams{Epochs: o.Epochs, BatchSize: o.BatchSize, ValidationSplit: o.ValidationSplit, Rows: len(x)}) {
 		return m.History, nil
 	}

@@ -261,12 +261,12 @@ func TestCheckpoint(t *testing.T) {
 		t.Errorf("cnn checkpoint into mlp: %v", err)
 	}
 
-	// Interrupted Save (between its renames): the last good checkpoint is found in dir.old.
-	if err := os.Rename(dir, dir+".old"); err != nil {
+	// Interrupted Save (between its renames): the last good checkpoint is found in its backup.
+	if err := os.Rename(dir, privateName(filepath.Dir(dir), privatePrefix(dir, "old"))); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := Load(dir); err != nil {
-		t.Errorf("recovery from .old: %v", err)
+		t.Errorf("recovery from the backup: %v", err)
 	}
 	// Save refuses to replace a folder that is not a checkpoint.
 	other := t.TempDir()

@@ -1,0 +1,509 @@
+package mnistlib
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// smallModel is a quick MLP whose weights its seed fixes.
+func smallModel(t testing.TB, seed int64) *Model {
+	m := NewSequential()
+	m.Add(Dense{Units: 8, InputDim: 784})
+	m.Add(Dense{Units: 10, Activation: "softmax"})
+	m.Seed, m.Out = seed, nil
+	if err := m.build(); err != nil { // Now, not in concurrent Saves: the backend is chosen once.
+		t.Fatal(err)
+	}
+	return m
+}
+
+// predictions of m on a few synthetic digits, to tell two models apart.
+func predictions(t testing.TB, m *Model) [][]float32 {
+	x, _ := syntheticData(5, 9)
+	p, err := m.Predict(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// leftovers lists the folders a Save of dir makes beside it that are still there.
+func leftovers(t testing.TB, dir string) []string {
+	entries, err := os.ReadDir(filepath.Dir(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		if isPrivate(e.Name(), privatePrefix(dir, "tmp")) || isPrivate(e.Name(), privatePrefix(dir, "old")) {
+			names = append(names, e.Name())
+		}
+	}
+	return names
+}
+
+// userFiles writes the user's files (path → content) and returns a check that
+// they are all still there, unchanged.
+func userFiles(t *testing.T, files map[string]string) func() {
+	for path, content := range files {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return func() {
+		t.Helper()
+		for path, content := range files {
+			if got, err := os.ReadFile(path); err != nil || string(got) != content {
+				t.Errorf("the user's %s is lost or changed: %q, %v", path, got, err)
+			}
+		}
+	}
+}
+
+// Save never deletes what it did not make: a file or a foreign folder at the
+// target is refused, and folders beside it are left alone.
+func TestCheckpointSaveKeepsUserFiles(t *testing.T) {
+	m := smallModel(t, 1)
+	for _, tc := range []struct {
+		name    string
+		files   func(dir string) map[string]string
+		wantErr string // "" for a Save that succeeds
+	}{
+		{"target is a file", func(dir string) map[string]string { return map[string]string{dir: "my notes"} }, "is a file"},
+		{"target is a foreign folder", func(dir string) map[string]string {
+			return map[string]string{filepath.Join(dir, "notes.txt"): "keep me"}
+		}, "not a checkpoint"},
+		{"the user's <dir>.old beside it", func(dir string) map[string]string {
+			return map[string]string{filepath.Join(dir+".old", "notes.txt"): "my backup"}
+		}, ""},
+		{"the user's <dir>.tmp-1 beside it", func(dir string) map[string]string {
+			return map[string]string{filepath.Join(dir+".tmp-1", "notes.txt"): "mine"}
+		}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "mlp")
+			intact := userFiles(t, tc.files(dir))
+			for range 2 { // The second Save replaces a checkpoint, with the swap's renames.
+				err := m.Save(dir)
+				if tc.wantErr == "" && err != nil {
+					t.Fatal(err)
+				}
+				if tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr) || !strings.Contains(err.Error(), dir)) {
+					t.Fatalf("Save: %v, want an error naming %s with %q", err, dir, tc.wantErr)
+				}
+			}
+			intact()
+			if left := leftovers(t, dir); len(left) > 0 {
+				t.Errorf("Save left %v", left)
+			}
+		})
+	}
+}
+
+// checkSavable answers before training, and leaves nothing behind.
+func TestCheckpointSavable(t *testing.T) {
+	m := smallModel(t, 1)
+	for _, tc := range []struct {
+		name    string
+		setUp   func(t *testing.T, dir string) string // returns the dir to check
+		wantErr string
+	}{
+		{"absent", func(t *testing.T, dir string) string { return dir }, ""},
+		{"absent parents", func(t *testing.T, dir string) string { return filepath.Join(dir, "a", "b", "mlp") }, ""},
+		{"empty folder", func(t *testing.T, dir string) string {
+			if err := os.Mkdir(dir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			return dir
+		}, ""},
+		{"checkpoint", func(t *testing.T, dir string) string {
+			if err := m.Save(dir); err != nil {
+				t.Fatal(err)
+			}
+			return dir
+		}, ""},
+		{"file", func(t *testing.T, dir string) string {
+			userFiles(t, map[string]string{dir: "x"})
+			return dir
+		}, "is a file"},
+		{"foreign folder", func(t *testing.T, dir string) string {
+			userFiles(t, map[string]string{filepath.Join(dir, "a.txt"): "x"})
+			return dir
+		}, "not a checkpoint"},
+		{"parent is a file", func(t *testing.T, dir string) string {
+			userFiles(t, map[string]string{dir: "x"})
+			return filepath.Join(dir, "mlp")
+		}, "cannot save"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			root := t.TempDir()
+			dir := tc.setUp(t, filepath.Join(root, "mlp"))
+			before := tree(root)
+			err := checkSavable(dir)
+			if tc.wantErr == "" && err != nil {
+				t.Errorf("checkSavable(%s): %v", dir, err)
+			}
+			if tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr) || !strings.Contains(err.Error(), dir)) {
+				t.Errorf("checkSavable(%s): %v, want an error naming it with %q", dir, err, tc.wantErr)
+			}
+			if after := tree(root); !slices.Equal(before, after) {
+				t.Errorf("checkSavable changed the folders: %v → %v", before, after)
+			}
+		})
+	}
+}
+
+// tree lists the paths under root.
+func tree(root string) []string {
+	var paths []string
+	_ = filepath.Walk(root, func(path string, _ os.FileInfo, err error) error {
+		if err == nil {
+			paths = append(paths, path)
+		}
+		return nil
+	})
+	return paths
+}
+
+// Programs saving one checkpoint at once all succeed, the last whole save wins,
+// and readers meanwhile always find a whole checkpoint. The writers share two
+// models (Save only reads a model), so that building them does not dominate.
+func TestCheckpointConcurrentSaves(t *testing.T) {
+	if !locksWork {
+		t.Skip("no file lock on " + runtime.GOOS)
+	}
+	dir := filepath.Join(t.TempDir(), "mlp")
+	models := []*Model{smallModel(t, 1), smallModel(t, 2)}
+	want := map[int64][][]float32{1: predictions(t, models[0]), 2: predictions(t, models[1])}
+	if err := models[0].Save(dir); err != nil {
+		t.Fatal(err)
+	}
+	const writers, saves = 8, 5
+	errs := make(chan error, writers*saves+10000)
+	var wg sync.WaitGroup
+	for i := range writers {
+		wg.Go(func() {
+			for range saves {
+				if err := models[i%2].Save(dir); err != nil {
+					errs <- err
+				}
+			}
+		})
+	}
+	// Two readers: Load as a user calls it, and the file reading alone, many times
+	// (Load spends most of its time building the model, outside the lock).
+	done := make(chan struct{})
+	var loads, reads int
+	var readers sync.WaitGroup
+	readers.Go(func() {
+		for {
+			if _, err := Load(dir); err != nil {
+				errs <- fmt.Errorf("concurrent Load: %w", err)
+			}
+			loads++
+			select {
+			case <-done:
+				return
+			default:
+			}
+		}
+	})
+	readers.Go(func() {
+		for {
+			if _, _, _, err := readCheckpoint(dir); err != nil && len(errs) < cap(errs) {
+				errs <- fmt.Errorf("concurrent read: %w", err)
+			}
+			reads++
+			select {
+			case <-done:
+				return
+			default:
+			}
+		}
+	})
+	wg.Wait()
+	close(done)
+	readers.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	t.Logf("%d saves, %d loads, %d reads", writers*saves, loads, reads)
+	checkOneOf(t, dir, want)
+	if left := leftovers(t, dir); len(left) > 0 {
+		t.Errorf("saves left %v", left)
+	}
+}
+
+// checkOneOf checks that dir loads and holds one of the models in want (seed → predictions).
+func checkOneOf(t *testing.T, dir string, want map[int64][][]float32) {
+	t.Helper()
+	m, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := predictions(t, m)
+	if !reflect.DeepEqual(p, want[m.Seed]) {
+		t.Errorf("the checkpoint (seed %d) does not hold the model saved with that seed", m.Seed)
+	}
+}
+
+// A program killed while saving, at any moment, leaves a checkpoint that loads
+// (the last good one, or the new one), and the next Save clears its leftovers.
+// The child process re-runs this test binary and saves in a loop until killed,
+// one model whose history it changes before each Save.
+func TestCheckpointSurvivesKill(t *testing.T) {
+	if dir := os.Getenv("MNISTLIB_TEST_SAVE_LOOP"); dir != "" {
+		m := smallModel(t, 1)
+		fmt.Println("SAVING")
+		for i := 1; ; i++ {
+			m.History = History{Loss: []float64{float64(i)}, Accuracy: []float64{0}}
+			if err := m.Save(dir); err != nil {
+				fmt.Println("SAVE FAILED:", err)
+				os.Exit(1)
+			}
+		}
+	}
+	if testing.Short() {
+		t.Skip("starts 15 processes")
+	}
+	const rounds = 15
+	dir := filepath.Join(t.TempDir(), "mlp")
+	m := smallModel(t, 1)
+	if err := m.Save(dir); err != nil {
+		t.Fatal(err)
+	}
+	_, wantWeights, _, err := readCheckpoint(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 0))
+	leftBehind, backups := 0, 0
+	for round := range rounds {
+		delay := time.Duration(rng.IntN(30_000)) * time.Microsecond
+		killWhileSaving(t, dir, delay)
+		if len(leftovers(t, dir)) > 0 {
+			leftBehind++
+		}
+		man, weights, from, err := readCheckpoint(dir)
+		if err != nil {
+			t.Fatalf("round %d (killed %v after it started saving): %v", round, delay, err)
+		}
+		if from != dir {
+			backups++
+		}
+		if !slices.Equal(weights, wantWeights) || len(man.History.Loss) > 1 {
+			t.Errorf("round %d: the checkpoint holds another model: history %+v", round, man.History)
+		}
+	}
+	t.Logf("%d kills: %d left folders behind, %d between the renames (read from the backup)", rounds, leftBehind, backups)
+	if err := m.Save(dir); err != nil {
+		t.Fatal(err)
+	}
+	if left := leftovers(t, dir); len(left) > 0 {
+		t.Errorf("the next Save did not clear what killed saves left: %v", left)
+	}
+	checkOneOf(t, dir, map[int64][][]float32{1: predictions(t, m)})
+}
+
+// killWhileSaving starts a child saving to dir in a loop and kills it (SIGKILL)
+// delay after it started.
+func killWhileSaving(t *testing.T, dir string, delay time.Duration) {
+	cmd := exec.Command(os.Args[0], "-test.run=^TestCheckpointSurvivesKill$")
+	cmd.Env = append(os.Environ(), "MNISTLIB_TEST_SAVE_LOOP="+dir)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	lines := bufio.NewScanner(out)
+	if !lines.Scan() || lines.Text() != "SAVING" {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		t.Fatalf("child: %q", lines.Text())
+	}
+	time.Sleep(delay)
+	_ = cmd.Process.Kill()
+	for lines.Scan() { // Until the dead child's pipe closes; a failed Save says so.
+		if strings.HasPrefix(lines.Text(), "SAVE FAILED") {
+			t.Errorf("child: %s", lines.Text())
+		}
+	}
+	_ = cmd.Wait()
+}
+
+// Every field of model.json is covered by the checksum: an edited offset, learning
+// rate or flag is refused as corrupt; spacing and key order are not edits; an older
+// format is refused. The edits go through a generic JSON value, as a hand edit would.
+func TestCheckpointManifestChecked(t *testing.T) {
+	m := smallModel(t, 1)
+	type obj = map[string]any
+	lastVariable := func(man obj) obj { vs := man["variables"].([]any); return vs[len(vs)-1].(obj) }
+	for _, tc := range []struct {
+		name    string
+		edit    func(man obj)
+		wantErr []string // nil: it loads
+	}{
+		{"spacing and key order only", func(obj) {}, nil},
+		{"offset", func(man obj) { lastVariable(man)["offset"] = 0 }, []string{"corrupt", "restore a good copy"}},
+		{"learning rate", func(man obj) { man["model"].(obj)["learning_rate"] = 0.01 }, []string{"corrupt"}},
+		{"trainable flag", func(man obj) { v := lastVariable(man); v["trainable"] = !v["trainable"].(bool) }, []string{"corrupt"}},
+		{"fitted epochs", func(man obj) { man["fitted"].(obj)["epochs"] = 7 }, []string{"corrupt"}},
+		{"layer units", func(man obj) {
+			man["model"].(obj)["layers"].([]any)[0].(obj)["config"].(obj)["units"] = 9
+		}, []string{"corrupt"}},
+		{"older format", func(man obj) { man["format"] = "mnistlib-checkpoint/2" }, []string{"format", "mnistlib-checkpoint/2", "train again"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "mlp")
+			if err := m.Save(dir); err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join(dir, manifestFile)
+			data, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var man obj
+			if err := json.Unmarshal(data, &man); err != nil {
+				t.Fatal(err)
+			}
+			if lastVariable(man)["offset"] == 0.0 {
+				t.Fatal("the last variable is at offset 0: the offset edit would change nothing")
+			}
+			tc.edit(man)
+			if data, err = json.MarshalIndent(man, "", "\t"); err != nil { // keys sorted
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(path, data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, err = Load(dir)
+			if tc.wantErr == nil && err != nil {
+				t.Fatalf("Load: %v", err)
+			}
+			if tc.wantErr != nil && err == nil {
+				t.Fatal("Load took the edited checkpoint")
+			}
+			for _, want := range tc.wantErr {
+				if !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), dir) {
+					t.Errorf("Load: %v, want an error naming %s with %q", err, dir, want)
+				}
+			}
+		})
+	}
+}
+
+// After a Save interrupted between its renames, Load reads the backup; the next Save
+// removes it and a killed save's temporary folder, but not a running save's.
+func TestCheckpointRecoversInterruptedSwap(t *testing.T) {
+	if !locksWork {
+		t.Skip("no file lock on " + runtime.GOOS)
+	}
+	dir := filepath.Join(t.TempDir(), "mlp")
+	parent := filepath.Dir(dir)
+	if err := smallModel(t, 1).Save(dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(dir, privateName(parent, privatePrefix(dir, "old"))); err != nil {
+		t.Fatal(err)
+	}
+	stale, err := mkdirPrivate(parent, privatePrefix(dir, "tmp"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	userFiles(t, map[string]string{filepath.Join(stale, weightsFile): "half written"})
+	running, lock, err := newTempFolder(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Close()
+	if m, err := Load(dir); err != nil || m.Seed != 1 {
+		t.Fatalf("Load after an interrupted swap: %v", err)
+	}
+	if err := checkSavable(dir); err != nil {
+		t.Error(err)
+	}
+	m2 := smallModel(t, 2)
+	if err := m2.Save(dir); err != nil {
+		t.Fatal(err)
+	}
+	if left := leftovers(t, dir); !slices.Equal(left, []string{filepath.Base(running)}) {
+		t.Errorf("after the Save: %v, want only the running save's %s", left, filepath.Base(running))
+	}
+	lock.Close() // That save dies: the next Save clears its folder.
+	if err := m2.Save(dir); err != nil {
+		t.Fatal(err)
+	}
+	if left := leftovers(t, dir); len(left) > 0 {
+		t.Errorf("left %v", left)
+	}
+	if m, err := Load(dir); err != nil || m.Seed != 2 {
+		t.Errorf("Load: seed %v, %v", m, err)
+	}
+}
+
+// Fit finds out before training that its Checkpoint folder cannot be saved to.
+func TestFitCheckpointUnsavable(t *testing.T) {
+	x, y := syntheticData(100, 4)
+	for _, tc := range []struct {
+		name  string
+		setUp func(t *testing.T, dir string) string // returns the Checkpoint
+		skip  string
+	}{
+		{"foreign folder", func(t *testing.T, dir string) string {
+			userFiles(t, map[string]string{filepath.Join(dir, "notes.txt"): "keep me"})
+			return dir
+		}, ""},
+		{"a file", func(t *testing.T, dir string) string {
+			userFiles(t, map[string]string{dir: "keep me"})
+			return dir
+		}, ""},
+		{"parent is a file", func(t *testing.T, dir string) string {
+			userFiles(t, map[string]string{dir: "keep me"})
+			return filepath.Join(dir, "mlp")
+		}, ""},
+		{"read-only parent", func(t *testing.T, dir string) string {
+			if err := os.Chmod(filepath.Dir(dir), 0o555); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { _ = os.Chmod(filepath.Dir(dir), 0o755) })
+			return dir
+		}, map[bool]string{true: "root writes to read-only folders"}[os.Geteuid() == 0]},
+		{"read-only file system", func(t *testing.T, dir string) string { return "/proc/mnistlib-test/mlp" },
+			map[bool]string{false: "no /proc"}[runtime.GOOS == "linux"]},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.skip != "" {
+				t.Skip(tc.skip)
+			}
+			dir := tc.setUp(t, filepath.Join(t.TempDir(), "mlp"))
+			m := smallModel(t, 1)
+			_, err := m.Fit(x, y, FitOptions{Epochs: 1, BatchSize: 50, Checkpoint: dir})
+			if err == nil || !strings.HasPrefix(err.Error(), "fit: ") || !strings.Contains(err.Error(), dir) {
+				t.Errorf("Fit: %v, want an error naming %s", err, dir)
+			}
+			if len(m.History.Loss) > 0 {
+				t.Errorf("Fit trained %d epoch(s) before finding out", len(m.History.Loss))
+			}
+		})
+	}
+}

@@ -1,0 +1,38 @@
+//go:build linux || darwin || freebsd || netbsd || openbsd || dragonfly
+
+package mnistlib
+
+import (
+	"errors"
+	"os"
+	"syscall"
+)
+
+// locksWork says that flock(2) really locks here: concurrent saves of one
+// checkpoint queue for their swap, readers never see one half done, and a
+// save's temporary folder is known to be in progress while its lock is held.
+const locksWork = true
+
+// flock locks the open file or folder f, shared or exclusive. With wait false it
+// fails at once with errLocked when another holder has a conflicting lock.
+// The lock lasts until f is closed, and the kernel drops it when its process
+// dies, which is how a killed save's leftovers are told from a running one's.
+func flock(f *os.File, exclusive, wait bool) error {
+	how := syscall.LOCK_SH
+	if exclusive {
+		how = syscall.LOCK_EX
+	}
+	if !wait {
+		how |= syscall.LOCK_NB
+	}
+	for {
+		err := syscall.Flock(int(f.Fd()), how)
+		switch {
+		case errors.Is(err, syscall.EINTR):
+			continue
+		case errors.Is(err, syscall.EWOULDBLOCK):
+			return errLocked
+		}
+		return err
+	}
+}
