@@ -408,10 +408,7 @@ func Load(dir string) (*Model, error) {
 	if err != nil {
 		return nil, fmt.Errorf("checkpoint %s: %w", dir, err)
 	}
-	if err := m.build(); err != nil {
-		return nil, fmt.Errorf("checkpoint %s: %w", dir, err)
-	}
-	if err := m.setVariables(man, weights, dir); err != nil {
+	if err := m.restore(man, weights, dir); err != nil {
 		return nil, err
 	}
 	return m, nil
@@ -520,9 +517,37 @@ func readFolder(dir string) (man manifest, weights []byte, err error) {
 	return man, weights, nil
 }
 
-// setVariables checks that the checkpoint's trainable variables are exactly the model's
-// (same paths and shapes) and copies all saved values into the store.
+// restore builds the model with the checkpoint's values already in its store, so
+// no initializer graph is compiled (on XLA that is most of a load's half a
+// second), then checks that the variables the layers made are exactly the saved
+// ones, and takes the checkpoint's history.
+func (m *Model) restore(man manifest, weights []byte, dir string) error {
+	if err := m.buildWith(func() error { return m.copyVariables(man, weights, dir) }); err != nil {
+		return fmt.Errorf("checkpoint %s: %w", dir, err)
+	}
+	if err := m.checkVariables(man, dir); err != nil {
+		return err
+	}
+	m.History, m.Fitted = man.History, man.Fitted
+	return nil
+}
+
+// setVariables copies a checkpoint into a model already built: its weights,
+// optimizer state and history.
 func (m *Model) setVariables(man manifest, weights []byte, dir string) error {
+	if err := m.checkVariables(man, dir); err != nil {
+		return err
+	}
+	if err := m.copyVariables(man, weights, dir); err != nil {
+		return err
+	}
+	m.History, m.Fitted = man.History, man.Fitted
+	return nil
+}
+
+// checkVariables checks that the checkpoint's trainable variables are exactly
+// the model's (same paths and shapes).
+func (m *Model) checkVariables(man manifest, dir string) error {
 	saved := make(map[string]savedVariable, len(man.Variables))
 	for _, sv := range man.Variables {
 		saved[sv.Path] = sv
@@ -545,7 +570,13 @@ func (m *Model) setVariables(man manifest, weights []byte, dir string) error {
 			return fmt.Errorf("checkpoint %s does not match this %s model: this model has no weights %s", dir, m.spec().describe(), sv.Path)
 		}
 	}
+	return nil
+}
 
+// copyVariables puts every saved value in the store, creating the variables
+// the store does not have yet (the optimizer state, picked up by the trainer's
+// graph when training resumes; all of them when restoring).
+func (m *Model) copyVariables(man manifest, weights []byte, dir string) error {
 	for _, sv := range man.Variables {
 		t := tensors.FromShape(shapes.Make(sv.DType, sv.Shape...))
 		if err := t.MutableBytes(func(data []byte) { copy(data, weights[sv.Offset:sv.Offset+sv.Bytes]) }); err != nil {
@@ -557,14 +588,12 @@ func (m *Model) setVariables(man manifest, weights []byte, dir string) error {
 			}
 			continue
 		}
-		// Optimizer state: created here, picked up by the trainer's graph when training resumes.
 		v, err := m.store.CreateVariable(sv.Path, t)
 		if err != nil {
 			return fmt.Errorf("checkpoint %s: %s: %w", dir, sv.Path, err)
 		}
 		v.SetTrainable(sv.Trainable)
 	}
-	m.History, m.Fitted = man.History, man.Fitted
 	return nil
 }
 

@@ -57,9 +57,6 @@ const evalBatchSize = 500
 // the accuracy and loss charts redraw after every epoch. The returned History
 // holds this call's epochs; m.History accumulates all of them.
 func (m *Model) Fit(xs, ys *tensors.Tensor, o FitOptions) (History, error) {
-	if err := m.build(); err != nil {
-		return History{}, fmt.Errorf("fit: %w", err)
-	}
 	x, y, err := rowsXY(xs, ys)
 	if err != nil {
 		return History{}, fmt.Errorf("fit: %w", err)
@@ -67,15 +64,18 @@ func (m *Model) Fit(xs, ys *tensors.Tensor, o FitOptions) (History, error) {
 	if o, err = m.fitOptions(o); err != nil {
 		return History{}, err
 	}
+	dir := checkpointPath(o.Checkpoint)
+	if o.Checkpoint != "" && m.reuse(dir, FitParams{Epochs: o.Epochs, BatchSize: o.BatchSize, ValidationSplit: o.ValidationSplit, Rows: len(x)}) {
+		return m.History, nil
+	}
+	if err := m.build(); err != nil {
+		return History{}, fmt.Errorf("fit: %w", err)
+	}
 	if o.Checkpoint == "" {
 		return m.train(x, y, o)
 	}
-	dir := checkpointPath(o.Checkpoint)
 	if err := checkSavable(dir); err != nil { // before training, not after it
 		return History{}, fmt.Errorf("fit: %w", err)
-	}
-	if m.reuse(dir, FitParams{Epochs: o.Epochs, BatchSize: o.BatchSize, ValidationSplit: o.ValidationSplit, Rows: len(x)}) {
-		return m.History, nil
 	}
 	h, err := m.train(x, y, o)
 	if err != nil {
@@ -123,7 +123,12 @@ func (m *Model) reuse(dir string, want FitParams) bool {
 		fmt.Fprintf(Messages, "training: %s holds another model or training; it will be replaced\n", displayPath(dir))
 		return false
 	}
-	if err := m.setVariables(man, weights, dir); err != nil {
+	restore := m.restore // builds the model with the saved values: no initialization
+	if m.store != nil {
+		restore = m.setVariables // built already (say, by Summary)
+	}
+	if err := restore(man, weights, dir); err != nil {
+		m.store, m.err, m.trainer = nil, nil, nil // Fit builds the model afresh
 		fmt.Fprintf(Messages, "training anew: %v\n", err)
 		return false
 	}

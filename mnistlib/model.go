@@ -116,7 +116,11 @@ func (m *Model) Compile(loss, optimizer string, metrics ...string) {
 }
 
 // build checks the layers and makes the graphs and variables, once.
-func (m *Model) build() error {
+func (m *Model) build() error { return m.buildWith(nil) }
+
+// buildWith is build; preset, if not nil, fills the store before the graphs are
+// first run, so that variables it gives values to are not initialized.
+func (m *Model) buildWith(preset func() error) error {
 	if m.err != nil || m.store != nil {
 		return m.err
 	}
@@ -124,7 +128,7 @@ func (m *Model) build() error {
 		m.err = err
 		return err
 	}
-	if err := m.buildGraphs(); err != nil {
+	if err := m.buildGraphs(preset); err != nil {
 		m.err = fmt.Errorf("building the model: %w", err)
 		m.store = nil
 	}
@@ -165,13 +169,18 @@ func kerasNames(ls []Layer) []string {
 	return names
 }
 
-func (m *Model) buildGraphs() (err error) {
+func (m *Model) buildGraphs(preset func() error) (err error) {
 	if m.backend, err = Backend(); err != nil {
 		return err
 	}
 	m.store = model.NewStore()
 	if err := m.store.SetRNGStateFromSeed(m.Seed); err != nil {
 		return err
+	}
+	if preset != nil {
+		if err := preset(); err != nil {
+			return err
+		}
 	}
 	if c, ok := m.layers0().(Conv2D); ok && m.fusedConv(0) && c.KernelSize[0] == c.KernelSize[1] &&
 		!strings.HasPrefix(m.backend.Name(), "xla") {
@@ -191,7 +200,8 @@ func (m *Model) buildGraphs() (err error) {
 	if err != nil {
 		return err
 	}
-	// Build the graph once on a single blank image: it creates the variables and initializes them.
+	// Build the graph once on a single blank image: it creates the variables and
+	// initializes those without a value.
 	_, err = m.predict([][]float32{make([]float32, InputSize)})
 	return err
 }
