@@ -1,9 +1,14 @@
 package mnistlib
 
 import (
+	"bytes"
+	"compress/gzip"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -45,6 +50,22 @@ func TestBadFolderErrors(t *testing.T) {
 		{"label out of range", func(t *testing.T, dir string) {
 			writeFile(t, filepath.Join(dir, gz(idxNames[3])), gzipBytes(idxBytes(idxLabelsMagic, []int{3}, []byte{1, 12, 3})))
 		}, []string{idxNames[3], "label 12 at index 1"}},
+		{"gzip checksum", func(t *testing.T, dir string) { // the stream's CRC-32, 8 bytes from its end
+			path := filepath.Join(dir, gz(idxNames[3]))
+			b, _ := os.ReadFile(path)
+			b[len(b)-8] ^= 0x01
+			writeFile(t, path, b)
+		}, []string{gz(idxNames[3]), "gzip checksum does not match", "fetch it again"}},
+		{"trailing data", func(t *testing.T, dir string) {
+			raw := idxBytes(idxLabelsMagic, []int{3}, good.Test.Labels)
+			writeFile(t, filepath.Join(dir, gz(idxNames[3])), gzipBytes(append(raw, 7, 7, 7)))
+		}, []string{gz(idxNames[3]), "more data than its header announces"}},
+		{"header overflows", func(t *testing.T, dir string) { // 2^31 × 2^31 × 2 wraps around an int64
+			writeFile(t, filepath.Join(dir, gz(idxNames[0])), gzipBytes(idxBytes(idxImagesMagic, []int{1 << 31, 1 << 31, 2}, nil)))
+		}, []string{gz(idxNames[0]), "announces the shape [2147483648]", "corrupt"}},
+		{"header announces too much", func(t *testing.T, dir string) {
+			writeFile(t, filepath.Join(dir, gz(idxNames[0])), gzipBytes(idxBytes(idxImagesMagic, []int{90000, 28, 28}, nil)))
+		}, []string{gz(idxNames[0]), "more than the 64 MiB a file may hold"}},
 		{"images not 28x28", func(t *testing.T, dir string) {
 			writeFile(t, filepath.Join(dir, gz(idxNames[2])), gzipBytes(idxBytes(idxImagesMagic, []int{3, 32, 32}, make([]byte, 3*32*32))))
 		}, []string{idxNames[2], "32×32", "28×28"}},
@@ -139,4 +160,47 @@ func removeAll(t *testing.T, dir string) {
 	for _, e := range entries {
 		os.Remove(filepath.Join(dir, e.Name()))
 	}
+}
+
+// Four small files whose headers claim a gigabyte each must not make the
+// loader take that memory: a child process loads them and its peak RSS is
+// measured (it cost 4.2 GB before the cap).
+func TestBombFolderMemory(t *testing.T) {
+	if dir := os.Getenv("MNISTLIB_TEST_BOMB"); dir != "" {
+		_, err := LoadDataFrom(dir)
+		fmt.Println("ERROR:", err)
+		return
+	}
+	dir := t.TempDir()
+	for i, name := range idxNames { // each 256 MiB of zeros, about 250 KB gzipped
+		magic, dims := uint32(idxImagesMagic), []int{256 << 20 / 784, 28, 28}
+		if i%2 == 1 {
+			magic, dims = idxLabelsMagic, []int{256 << 20}
+		}
+		writeFile(t, filepath.Join(dir, name+".gz"), gzipZeros(t, idxBytes(magic, dims, nil), 256<<20))
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestBombFolderMemory$")
+	cmd.Env = append(os.Environ(), "MNISTLIB_TEST_BOMB="+dir)
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "more than the 64 MiB a file may hold") {
+		t.Fatalf("child: %v\n%s", err, out)
+	}
+	if peak := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss >> 10; peak > 300 { // KiB → MiB
+		t.Errorf("loading four files that unpack to 256 MiB each took %d MiB at peak", peak)
+	}
+}
+
+// gzipZeros gzips header followed by n zero bytes, without holding them.
+func gzipZeros(t *testing.T, header []byte, n int) []byte {
+	var b bytes.Buffer
+	w, _ := gzip.NewWriterLevel(&b, gzip.BestSpeed)
+	w.Write(header)
+	zeros := make([]byte, 1<<20)
+	for ; n > 0; n -= len(zeros) {
+		w.Write(zeros[:min(n, len(zeros))])
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }

@@ -53,7 +53,26 @@ func readIDX(path string, wantMagic uint32) (dims []int, data []byte, err error)
 	if err != nil {
 		return nil, nil, fmt.Errorf("mnistlib: %s: %w", path, err)
 	}
+	if err := readToEnd(r); err != nil {
+		return nil, nil, fmt.Errorf("mnistlib: %s: %w", path, err)
+	}
 	return dims, data, nil
+}
+
+// readToEnd checks that nothing follows the data, and reads a gzip stream to
+// its end, where gzip keeps the checksum of what it inflated: without it a
+// flipped bit inside the stream would load as a wrong pixel.
+func readToEnd(r io.Reader) error {
+	n, err := io.Copy(io.Discard, io.LimitReader(r, 1<<20))
+	switch {
+	case errors.Is(err, gzip.ErrChecksum):
+		return errors.New("damaged: its gzip checksum does not match its contents; delete it and fetch it again")
+	case err != nil:
+		return truncated(err, "the end of the file")
+	case n > 0:
+		return errors.New("it holds more data than its header announces; the file is corrupt, replace it")
+	}
+	return nil
 }
 
 // decodeIDX reads the header and exactly the number of bytes it announces.
@@ -88,13 +107,18 @@ func decodeIDXHeader(r io.Reader, wantMagic uint32) (dims []int, size int, err e
 			return nil, 0, truncated(err, "the header")
 		}
 		dims[i] = int(d)
+		if d > 0 && size > idxMaxBytes/int(d) { // checked before multiplying: no overflow
+			return nil, 0, fmt.Errorf("header announces the shape %v, more than the %d MiB a file may hold (MNIST's largest has %d bytes): the file is corrupt; replace it",
+				dims[:i+1], idxMaxBytes>>20, idxLargest)
+		}
 		size *= int(d)
-	}
-	if size > 1<<30 {
-		return nil, 0, fmt.Errorf("header announces %v elements (%d bytes), far more than MNIST has: the file is corrupt; replace it", dims, size)
 	}
 	return dims, size, nil
 }
+
+// idxMaxBytes caps what one IDX file may announce: a data set's four files
+// can then never take more than 4×64 MiB, whatever their headers claim.
+const idxMaxBytes = 64 << 20
 
 // idxLargest is the size of MNIST's (and Fashion-MNIST's) largest file: 60000
 // images of 28×28 bytes. readAnnounced allocates up to this much on a header's
