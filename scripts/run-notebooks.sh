@@ -109,8 +109,13 @@ PY
 }
 
 # export writes the HTML export of executed notebook $1 as $2, in one rename.
+# The template (scripts/nbconvert/offline) is nbconvert's "lab" one without the
+# scripts it loads from a CDN, so the file opens offline and makes no request
+# to any other host; setup.sh makes it the default of the lab's export as well.
 export_html() {
-  jupyter nbconvert --to html --output-dir "$partial" --output "$(basename "$2" .html)" "$1" &&
+  jupyter nbconvert --to html --HTMLExporter.template_name=offline \
+    --HTMLExporter.extra_template_basedirs="$ROOT/scripts/nbconvert" \
+    --output-dir "$partial" --output "$(basename "$2" .html)" "$1" &&
     mv "$partial/$(basename "$2")" "$2"
 }
 

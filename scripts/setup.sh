@@ -78,17 +78,21 @@ fi
 
 # 5. The kernel, registered in the project's Jupyter data folder, with the
 # environment it needs (env.sh again: steps 3 and 4 may have added to it),
-# the PATH to find go, goimports and gopls however Jupyter is started.
+# the PATH to find go, goimports and gopls however Jupyter is started. Jupyter
+# starts gonb through scripts/gonb_kernel.py, which works around GoNB
+# v0.11.5's shutdown bugs (a panic, and gopls left running; see that file).
 source scripts/env.sh
 kernel="$JUPYTER_DATA_DIR/kernels/gonb/kernel.json"
-want=$(hash_of "$TOOLS/bin/.stamp" scripts/env.sh <(echo "${WORKBOOK_CJK_FONT:-}"))
+want=$(hash_of "$TOOLS/bin/.stamp" scripts/env.sh <(echo "${WORKBOOK_CJK_FONT:-} launcher: scripts/gonb_kernel.py"))
 if ! stamp_ok "$kernel.stamp" "$want"; then
   echo "setup: registering the GoNB kernel in $JUPYTER_DATA_DIR"
   gonb --install --logtostderr=false >/dev/null
-  "$TOOLS/venv/bin/python" - "$kernel" "$PATH" "$PJRT_PLUGIN_LIBRARY_PATH" "${WORKBOOK_CJK_FONT:-}" <<'PY'
+  "$TOOLS/venv/bin/python" - "$kernel" "$PATH" "$PJRT_PLUGIN_LIBRARY_PATH" "${WORKBOOK_CJK_FONT:-}" \
+    "$TOOLS/venv/bin/python" "$ROOT/scripts/gonb_kernel.py" <<'PY'
 import json, sys
 path, env_path = sys.argv[1], sys.argv[2]
 spec = json.load(open(path))
+spec["argv"] = sys.argv[5:7] + spec["argv"]  # python gonb_kernel.py /…/gonb --kernel {connection_file} …
 spec["env"] = {"PATH": env_path, "PJRT_PLUGIN_LIBRARY_PATH": sys.argv[3], "GOMLX_NO_AUTO_INSTALL": "1"}
 if sys.argv[4]:
     spec["env"]["WORKBOOK_CJK_FONT"] = sys.argv[4]
@@ -111,12 +115,26 @@ JSON
 # answer its kernel_info_request, and JupyterLab ignores status messages whose
 # request is in the server's untracked_message_types, so the status bar said
 # "Unknown" until a first cell ran. Tracking kernel_info_request fixes that.
-"$TOOLS/venv/bin/python" - "$JUPYTER_CONFIG_DIR/jupyter_server_config.json" <<'PY'
+#
+# HTML exports that stand alone: nbconvert's default "lab" template makes every
+# export load require.js, MathJax and mermaid from a CDN when opened. The
+# template in scripts/nbconvert/offline (which the main job uses) drops those
+# scripts; this makes it the template of JupyterLab's File > Save and Export
+# Notebook As > HTML too (the server's nbconvert handler builds its exporter
+# from the server's config), with images in markdown cells embedded.
+# HTMLExporter's settings also reach its subclasses, so the slides and WebPDF
+# exporters get their own templates back explicitly.
+"$TOOLS/venv/bin/python" - "$JUPYTER_CONFIG_DIR/jupyter_server_config.json" "$ROOT/scripts/nbconvert" <<'PY'
 import json, os, sys
 from jupyter_server.services.kernels.kernelmanager import MappingKernelManager
 untracked = [t for t in MappingKernelManager.untracked_message_types.default() if t != "kernel_info_request"]
 os.makedirs(os.path.dirname(sys.argv[1]), exist_ok=True)
-json.dump({"MappingKernelManager": {"untracked_message_types": untracked}}, open(sys.argv[1], "w"), indent=1)
+json.dump({
+    "MappingKernelManager": {"untracked_message_types": untracked},
+    "HTMLExporter": {"template_name": "offline", "extra_template_basedirs": [sys.argv[2]], "embed_images": True},
+    "SlidesExporter": {"template_name": "reveal"},
+    "WebPDFExporter": {"template_name": "webpdf"},
+}, open(sys.argv[1], "w"), indent=1)
 PY
 
 # 7. For the browser test (tests/browser), with --browser only: Debian's

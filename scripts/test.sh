@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The test command: sets everything up, checks formatting and vet, runs the
 # library tests, executes every notebook with the real GoNB kernel, checks
-# that the main job reports a failing notebook, then opens notebook 04 in
-# JupyterLab in a real browser (tests/browser).
+# that the main job reports a failing notebook and that the kernel shuts down
+# cleanly, then opens notebook 04 in JupyterLab in a real browser and opens
+# the HTML exports with the network cut off (tests/browser).
 set -euo pipefail
 "$(dirname "${BASH_SOURCE[0]}")/setup.sh" --browser
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -15,4 +16,6 @@ go vet ./...
 export WORKBOOK_REQUIRE_SETUP=1
 go test -count=1 -timeout 80m ./... "$@"
 tests/run-notebooks.test.sh
+python3 scripts/kernel_test.py
 node --test tests/browser/lab.test.mjs
+node --test tests/browser/export.test.mjs

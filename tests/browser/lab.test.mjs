@@ -147,7 +147,8 @@ function watchLiveChart(title) {
       if (!svg.includes(title) || seen.has(svg)) continue;
       seen.add(svg);
       window.liveChart.last = svg;
-      if (!document.querySelector('.jp-Notebook').textContent.includes("train_history.history['loss']")) {
+      const outputs = [...document.querySelectorAll('.jp-OutputArea-output')]; // not the cells' code, which names it too
+      if (!outputs.some((o) => o.textContent.includes("train_history.history['loss']"))) {
         window.liveChart.duringTraining.push(svg.length);
       }
     }
