@@ -179,8 +179,8 @@ func (m *Model) train(x, y [][]float32, o FitOptions) (History, error) {
 		hist.append(ep)
 		m.History.append(ep)
 		m.Fitted = FitParams{Epochs: len(m.History.Loss), BatchSize: o.BatchSize, ValidationSplit: o.ValidationSplit, Rows: len(x)}
+		charts.update(m.History) // first, so the charts stand above the log lines
 		fmt.Fprintf(out, "Epoch %d/%d\n%s\n", epoch+1, o.Epochs, line)
-		charts.update(m.History)
 	}
 	return hist, nil
 }
