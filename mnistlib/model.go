@@ -182,7 +182,7 @@ func (m *Model) buildGraphs(preset func() error) (err error) {
 			return err
 		}
 	}
-	if c, ok := m.layers0().(Conv2D); ok && m.fusedConv(0) && c.KernelSize[0] == c.KernelSize[1] &&
+	if c, ok := m.firstLayer().(Conv2D); ok && m.fusedConv(0) && c.KernelSize[0] == c.KernelSize[1] &&
 		!strings.HasPrefix(m.backend.Name(), "xla") {
 		m.patchSize = c.KernelSize[0]
 	}
@@ -206,8 +206,8 @@ func (m *Model) buildGraphs(preset func() error) (err error) {
 	return err
 }
 
-// layers0 is the first layer, or nil.
-func (m *Model) layers0() Layer {
+// firstLayer is the first layer, or nil.
+func (m *Model) firstLayer() Layer {
 	if len(m.layers) == 0 {
 		return nil
 	}
