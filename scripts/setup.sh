@@ -59,22 +59,15 @@ unpack_deb() { # package, a file it holds (relative to /), what it is for
 unpack_deb dataset-fashion-mnist usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz "Fashion-MNIST, 31 MB"
 unpack_deb fonts-droid-fallback usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf "a font with Chinese glyphs, 2 MB"
 
-# 4. XLA's CPU PJRT plugin, from PyPI, pinned by hash (requirements-pjrt.txt):
-# only its .so is kept, in .tools/pjrt, where env.sh points
-# PJRT_PLUGIN_LIBRARY_PATH. (go-xla's own auto-installer downloads from GitHub,
-# which is not reachable everywhere; GOMLX_NO_AUTO_INSTALL keeps it off.)
-want=$(hash_of requirements-pjrt.txt)
-if ! stamp_ok "$TOOLS/pjrt/.stamp" "$want"; then
-  echo "setup: fetching XLA's CPU PJRT plugin (PyPI: lammps-jax-pjrt-cpu, 63 MB)"
-  tmp=$(mktemp -d)
-  "$TOOLS/venv/bin/pip" download --quiet --disable-pip-version-check --no-deps --require-hashes \
-    --only-binary=:all: -r requirements-pjrt.txt -d "$tmp"
-  rm -rf "$TOOLS/pjrt" && mkdir -p "$TOOLS/pjrt"
-  "$TOOLS/venv/bin/python" -m zipfile -e "$tmp"/lammps_jax_pjrt_cpu-*.whl "$tmp/whl"
-  mv "$tmp/whl/lammps_jax_pjrt_cpu/pjrt_c_api_cpu_plugin.so" "$TOOLS/pjrt/"
-  rm -rf "$tmp"
-  echo "$want" > "$TOOLS/pjrt/.stamp"
-fi
+# 4. XLA's CPU PJRT plugin, into .tools/pjrt, where env.sh points
+# PJRT_PLUGIN_LIBRARY_PATH, from the source that exists for this platform
+# (scripts/pjrt-source.sh chooses, scripts/pjrt-install.sh installs and says
+# which and why): PyPI's wheel on Linux x86-64 (pinned by hash in
+# requirements-pjrt.txt; only its .so is kept), go-xla v0.4.5's own installer
+# (from GitHub) on Linux arm64, macOS arm64 and Windows x86-64 or when PyPI
+# fails, else none (pure Go). Nothing is downloaded at run time:
+# GOMLX_NO_AUTO_INSTALL keeps go-xla's auto-installer off.
+scripts/pjrt-install.sh "$TOOLS/pjrt"
 
 # 5. The kernel, registered in the project's Jupyter data folder, with the
 # environment it needs (env.sh again: steps 3 and 4 may have added to it),

@@ -16,6 +16,7 @@ go vet ./...
 export WORKBOOK_REQUIRE_SETUP=1
 go test -count=1 -timeout 80m ./... "$@"
 tests/run-notebooks.test.sh
+tests/pjrt-source.test.sh
 python3 scripts/kernel_test.py
 node --test tests/browser/lab.test.mjs
 node --test tests/browser/export.test.mjs
