@@ -172,8 +172,10 @@ func runKeras(name string, seed int64) (result, error) {
 	if err := cmd.Run(); err != nil {
 		return result{}, err
 	}
+	// Keras prints its epoch log on stdout too: the result is the last line.
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
 	var r result
-	if err := json.Unmarshal(out.Bytes(), &r); err != nil {
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &r); err != nil {
 		return result{}, fmt.Errorf("compare.py output %q: %w", out.String(), err)
 	}
 	r.Model = name // compare.py names the kind; keep the bench's name
