@@ -15,7 +15,9 @@ need() {
   command -v "$1" >/dev/null || { echo "setup: '$1' is not installed; $2" >&2; exit 1; }
 }
 need go "install Go 1.26 (https://go.dev/dl)"
-need python3 "install Python 3.10 or newer"
+need python3 "install Python 3.11 or newer"
+python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' ||
+  { echo "setup: Python 3.11 or newer is needed (python3 is $(python3 -V 2>&1))" >&2; exit 1; }
 
 # 1. Python: JupyterLab 4 and nbconvert 7 in a project-local venv.
 want=$(hash_of requirements.txt)

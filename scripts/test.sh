@@ -2,8 +2,9 @@
 # The test command: sets everything up, checks formatting and vet, runs the
 # library tests, executes every notebook with the real GoNB kernel, checks
 # that the main job reports a failing notebook and that the kernel shuts down
-# cleanly, then opens notebook 04 in JupyterLab in a real browser and opens
-# the HTML exports with the network cut off (tests/browser).
+# cleanly, then opens notebook 04 in JupyterLab in a real browser, opens the
+# HTML exports with the network cut off (tests/browser), and builds and runs
+# the Docker image (tests/docker).
 set -euo pipefail
 "$(dirname "${BASH_SOURCE[0]}")/setup.sh" --browser
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -20,3 +21,4 @@ tests/pjrt-source.test.sh
 python3 scripts/kernel_test.py
 node --test tests/browser/lab.test.mjs
 node --test tests/browser/export.test.mjs
+tests/docker/image.test.sh
