@@ -13,23 +13,15 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { pathToFileURL } from 'node:url';
+import { launchChromium, leftBehind, newMarker, root, startLab, stopLab } from './harness.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const out = path.join(root, 'build', 'export-test');
 const notebook = path.join(root, 'tests', 'export', 'export_check.ipynb');
 const name = 'export_check';
-// Every process the test starts inherits this variable, so the ones left
-// behind can be found by it at the end.
-const marker = 'WORKBOOK_EXPORT_TEST=' + randomBytes(8).toString('hex');
-const env = { ...process.env, [marker.split('=')[0]]: marker.split('=')[1] };
-const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+const { marker, env } = newMarker('WORKBOOK_EXPORT_TEST');
 
 let browser;
 before(async () => {
@@ -37,15 +29,12 @@ before(async () => {
   fs.mkdirSync(out, { recursive: true });
   const job = await run(path.join(root, 'scripts', 'run-notebooks.sh'), [notebook], { ...env, NOTEBOOKS_OUT: out });
   assert.equal(job.code, 0, `the main job failed:\n${job.output}`);
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: chromiumArgs, env });
+  browser = await launchChromium(env);
 });
 
 after(async () => {
   await browser?.close();
-  const left = await leftBehind();
-  const described = left.map(describe);
-  for (const pid of left) try { process.kill(pid, 'SIGKILL'); } catch {}
-  assert.deepEqual(described, [], 'processes left behind');
+  assert.deepEqual(await leftBehind(marker), [], 'processes left behind');
 });
 
 test("the main job's HTML export stands alone", { timeout: 120_000 }, async () => {
@@ -54,7 +43,7 @@ test("the main job's HTML export stands alone", { timeout: 120_000 }, async () =
 });
 
 test("JupyterLab's HTML export stands alone", { timeout: 180_000 }, async (t) => {
-  const lab = await startLab(path.join(out, 'executed'));
+  const lab = await startLab({ dir: path.join(out, 'executed'), env, out });
   t.after(() => stopLab(lab));
   // What File > Save and Export Notebook As > HTML asks the server for, with
   // "Sanitize HTML output" unticked as the README says.
@@ -143,73 +132,5 @@ function run(command, args, runEnv) {
     child.stdout.on('data', (b) => { output += b; });
     child.stderr.on('data', (b) => { output += b; });
     child.on('exit', (code) => resolve({ code, output }));
-  });
-}
-
-// startLab runs scripts/lab.sh on a free port of 127.0.0.1 showing dir, and
-// reads the token from the URL JupyterLab prints.
-async function startLab(dir) {
-  const args = ['--ServerApp.port_retries=0'];
-  if (process.getuid() === 0) args.push('--allow-root'); // CI runs the tests as root
-  const port = await freePort();
-  const lab = spawn(path.join(root, 'scripts', 'lab.sh'), args,
-    { env: { ...env, LAB_PORT: String(port), LAB_ROOT: dir }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  const log = fs.createWriteStream(path.join(out, 'lab.log'));
-  lab.stdout.pipe(log);
-  let printed = '';
-  const url = new Promise((resolve, reject) => {
-    lab.stderr.on('data', (b) => {
-      log.write(b);
-      printed += b;
-      const m = printed.match(/http:\/\/127\.0\.0\.1:(\d+)\/lab\?token=([0-9a-f]+)/);
-      if (m) resolve({ url: `http://127.0.0.1:${m[1]}`, token: m[2] });
-    });
-    lab.on('exit', (code) => reject(new Error(`lab exited with ${code}; see ${path.join(out, 'lab.log')}`)));
-  });
-  try {
-    return { process: lab, ...await withTimeout(url, 180_000, 'JupyterLab did not print its URL') };
-  } catch (e) {
-    await stopLab({ process: lab });
-    throw e;
-  }
-}
-
-async function stopLab({ process: lab, url, token }) {
-  if (url) await fetch(`${url}/api/shutdown`, { method: 'POST', headers: { Authorization: `token ${token}` } }).catch(() => {});
-  if (lab.exitCode === null) {
-    await Promise.race([new Promise((r) => lab.on('exit', r)), new Promise((r) => setTimeout(r, 30_000))]);
-  }
-  try { process.kill(-lab.pid, 'SIGKILL'); } catch {} // what is left of its process group
-}
-
-async function leftBehind() {
-  const pids = [];
-  for (let i = 0; i < 20; i++) { // a process may take a moment to go
-    pids.length = 0;
-    for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-      try {
-        if (Number(pid) !== process.pid && fs.readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(marker)) pids.push(Number(pid));
-      } catch {} // gone already, or not ours
-    }
-    if (pids.length === 0) break;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return pids;
-}
-
-function describe(pid) {
-  try { return `${pid}: ${fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1').replaceAll('\0', ' ')}`; } catch { return String(pid); }
-}
-
-function withTimeout(promise, ms, message) {
-  let timer;
-  return Promise.race([promise, new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(message)), ms); })])
-    .finally(() => clearTimeout(timer));
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-    s.on('error', reject);
   });
 }

@@ -6,38 +6,23 @@
 // Run by scripts/test.sh (make test) after `scripts/setup.sh --browser`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium, leftBehind, menu, newMarker, root, startLab, stopLab, waitForAllCells } from './harness.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const out = path.join(root, 'build', 'browser');
 const notebook = '04_mlp.ipynb';
-// Every process the test starts inherits this variable, so the ones left
-// behind can be found by it at the end.
-const marker = 'WORKBOOK_BROWSER_TEST=' + randomBytes(8).toString('hex');
-
-// Chromium's own network traffic (updates, sync, Google's hosts) is refused on
-// a closed machine; these flags keep it from trying.
-const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+const { marker, env } = newMarker('WORKBOOK_BROWSER_TEST');
 
 test('notebook 04 runs in JupyterLab in a real browser and shows a digit and charts', { timeout: 15 * 60_000 }, async (t) => {
   let browser;
-  const lab = await startLab();
+  const lab = await startCopyOfNotebooks();
   t.after(async () => { // the browser first: it holds the kernel's sockets
     await browser?.close();
-    await stopLab(lab);
+    assert.ok(await stopLab(lab), 'JupyterLab exited after /api/shutdown');
+    assert.deepEqual(await leftBehind(marker), [], 'processes left behind');
   });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: chromiumArgs,
-    env: { ...process.env, [marker.split('=')[0]]: marker.split('=')[1] },
-  });
+  browser = await launchChromium(env);
   const context = await browser.newContext({ viewport: { width: 1400, height: 2000 }, acceptDownloads: true });
   const page = await context.newPage();
   const errors = [];
@@ -209,98 +194,12 @@ async function compareInk(img, { png, regions }) {
   return diffs;
 }
 
-// startLab runs scripts/lab.sh on a free port of 127.0.0.1 on a copy of the
-// notebooks (running them in the browser saves outputs into the files), and
-// reads the token from the URL JupyterLab prints.
-async function startLab() {
+// startCopyOfNotebooks starts the lab on a copy of the notebooks (running them
+// in the browser saves outputs into the files), in quick mode, with its own
+// checkpoints.
+function startCopyOfNotebooks() {
   const dir = path.join(out, 'notebooks');
   fs.rmSync(out, { recursive: true, force: true });
   fs.cpSync(path.join(root, 'notebooks'), dir, { recursive: true, filter: (f) => !f.endsWith('_test.go') });
-  const port = await freePort();
-  const args = ['--ServerApp.port_retries=0'];
-  // JupyterLab refuses root unless told; CI runs the tests as root.
-  if (process.getuid() === 0) args.push('--allow-root');
-  const env = {
-    ...process.env, [marker.split('=')[0]]: marker.split('=')[1],
-    LAB_PORT: String(port), LAB_ROOT: dir,
-    WORKBOOK_QUICK: '1', WORKBOOK_CHECKPOINTS: path.join(out, 'checkpoints'),
-  };
-  const lab = spawn(path.join(root, 'scripts', 'lab.sh'), args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  const log = fs.createWriteStream(path.join(out, 'lab.log'));
-  lab.stdout.pipe(log);
-  let printed = '';
-  const url = new Promise((resolve, reject) => {
-    lab.stderr.on('data', (b) => {
-      log.write(b);
-      printed += b;
-      const m = printed.match(/http:\/\/127\.0\.0\.1:(\d+)\/lab\?token=([0-9a-f]+)/);
-      if (m) resolve({ url: `http://127.0.0.1:${m[1]}`, token: m[2] });
-    });
-    lab.on('exit', (code) => reject(new Error(`lab exited with ${code}; see ${path.join(out, 'lab.log')}`)));
-  });
-  try {
-    return { process: lab, ...await withTimeout(url, 180_000, 'JupyterLab did not print its URL') };
-  } catch (e) {
-    await stopLab({ process: lab });
-    throw e;
-  }
-}
-
-// stopLab asks the server to shut down (it stops its kernels first), then
-// makes sure no process that carries the marker is still running.
-async function stopLab({ process: lab, url: base, token }) {
-  if (base) await fetch(`${base}/api/shutdown`, { method: 'POST', headers: { Authorization: `token ${token}` } }).catch(() => {});
-  const exited = lab.exitCode !== null || await withTimeout(new Promise((r) => lab.on('exit', () => r(true))), 30_000, '').catch(() => false);
-  let left = await leftBehind();
-  for (let i = 0; left.length > 0 && i < 20; i++) {
-    await new Promise((r) => setTimeout(r, 500)); // a kernel may take a moment to go
-    left = await leftBehind();
-  }
-  for (const pid of left) try { process.kill(pid, 'SIGKILL'); } catch {}
-  try { process.kill(-lab.pid, 'SIGKILL'); } catch {}
-  assert.ok(exited, 'JupyterLab exited after /api/shutdown');
-  assert.deepEqual(left.map(describe), [], 'processes left behind');
-}
-
-async function leftBehind() {
-  const pids = [];
-  for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      if (Number(pid) === process.pid) continue;
-      if (fs.readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(marker)) pids.push(Number(pid));
-    } catch {} // gone already, or not ours
-  }
-  return pids;
-}
-
-function describe(pid) {
-  try { return `${pid}: ${fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1').replaceAll('\0', ' ')}`; } catch { return String(pid); }
-}
-
-async function menu(page, ...labels) {
-  await page.locator('.lm-MenuBar-itemLabel', { hasText: new RegExp(`^${labels[0]}$`) }).click();
-  for (const label of labels.slice(1)) {
-    await page.locator('.lm-Menu:visible .lm-Menu-itemLabel', { hasText: new RegExp(`^${label}$`) }).last().click();
-  }
-}
-
-// waitForAllCells waits until every code cell has an execution count: "[*]" while it runs, "[n]" when done.
-async function waitForAllCells(page, timeout) {
-  await page.waitForFunction(() => {
-    const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].map((p) => p.textContent.trim());
-    return prompts.length > 0 && prompts.every((p) => /^\[\d+\]:$/.test(p));
-  }, null, { timeout, polling: 1000 });
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-    s.on('error', reject);
-  });
-}
-
-function withTimeout(promise, ms, message) {
-  let timer;
-  return Promise.race([promise, new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(message)), ms); })])
-    .finally(() => clearTimeout(timer));
+  return startLab({ dir, out, env: { ...env, WORKBOOK_QUICK: '1', WORKBOOK_CHECKPOINTS: path.join(out, 'checkpoints') } });
 }

@@ -1,0 +1,118 @@
+// What the browser tests share: a marker that every process they start
+// inherits (so the ones left behind can be found at the end), Debian's
+// Chromium, JupyterLab started by the project's lab command, and JupyterLab's
+// menus and cells as a person uses them.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+// Chromium's own network traffic (updates, sync, Google's hosts) is refused on
+// a closed machine; these flags keep it from trying.
+const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+
+// newMarker makes the environment variable NAME=random that a test's processes
+// carry; env is the process environment with it.
+export function newMarker(name) {
+  const value = randomBytes(8).toString('hex');
+  return { marker: `${name}=${value}`, env: { ...process.env, [name]: value } };
+}
+
+export function launchChromium(env) {
+  return chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: chromiumArgs, env });
+}
+
+// startLab runs scripts/lab.sh on a free port of 127.0.0.1 showing dir, with
+// env (the marker's, plus whatever the test adds), logging to out/lab.log, and
+// reads the token from the URL JupyterLab prints.
+export async function startLab({ dir, env, out }) {
+  // Its own workspace: JupyterLab reopens the tabs a workspace remembers, and
+  // another test's open notebook would hide this one's.
+  const args = ['--ServerApp.port_retries=0', `--LabApp.workspaces_dir=${path.join(out, 'workspaces')}`];
+  if (process.getuid() === 0) args.push('--allow-root'); // JupyterLab refuses root unless told; CI runs as root
+  const port = await freePort();
+  const lab = spawn(path.join(root, 'scripts', 'lab.sh'), args,
+    { env: { ...env, LAB_PORT: String(port), LAB_ROOT: dir }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  fs.mkdirSync(out, { recursive: true });
+  const log = fs.createWriteStream(path.join(out, 'lab.log'));
+  lab.stdout.pipe(log);
+  let printed = '';
+  const url = new Promise((resolve, reject) => {
+    lab.stderr.on('data', (b) => {
+      log.write(b);
+      printed += b;
+      const m = printed.match(/http:\/\/127\.0\.0\.1:(\d+)\/lab\?token=([0-9a-f]+)/);
+      if (m) resolve({ url: `http://127.0.0.1:${m[1]}`, token: m[2] });
+    });
+    lab.on('exit', (code) => reject(new Error(`lab exited with ${code}; see ${path.join(out, 'lab.log')}`)));
+  });
+  try {
+    return { process: lab, ...await withTimeout(url, 180_000, 'JupyterLab did not print its URL') };
+  } catch (e) {
+    await stopLab({ process: lab });
+    throw e;
+  }
+}
+
+// stopLab asks the server to shut down (it stops its kernels first) and waits
+// for it; it reports whether the lab exited by itself, then ends what is left
+// of its process group.
+export async function stopLab({ process: lab, url, token }) {
+  if (url) await fetch(`${url}/api/shutdown`, { method: 'POST', headers: { Authorization: `token ${token}` } }).catch(() => {});
+  const exited = lab.exitCode !== null || await withTimeout(new Promise((r) => lab.on('exit', () => r(true))), 30_000, '').catch(() => false);
+  try { process.kill(-lab.pid, 'SIGKILL'); } catch {}
+  return exited;
+}
+
+// leftBehind returns the processes (other than this one) that carry the
+// marker, after giving them up to 10 s to go; it kills them and describes them.
+export async function leftBehind(marker) {
+  let pids = [];
+  for (let i = 0; i < 20; i++) {
+    pids = fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p) && Number(p) !== process.pid).filter((pid) => {
+      try { return fs.readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(marker); } catch { return false; }
+    });
+    if (pids.length === 0) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const described = pids.map((pid) => {
+    try { return `${pid}: ${fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1').replaceAll('\0', ' ')}`; } catch { return pid; }
+  });
+  for (const pid of pids) try { process.kill(Number(pid), 'SIGKILL'); } catch {}
+  return described;
+}
+
+// menu clicks through JupyterLab's menu bar: menu(page, 'Run', 'Run All Cells').
+export async function menu(page, ...labels) {
+  await page.locator('.lm-MenuBar-itemLabel', { hasText: new RegExp(`^${labels[0]}$`) }).click();
+  for (const label of labels.slice(1)) {
+    await page.locator('.lm-Menu:visible .lm-Menu-itemLabel', { hasText: new RegExp(`^${label}$`) }).last().click();
+  }
+}
+
+// waitForAllCells waits until every code cell has an execution count: "[*]" while it runs, "[n]" when done.
+export async function waitForAllCells(page, timeout) {
+  await page.waitForFunction(() => {
+    const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].map((p) => p.textContent.trim());
+    return prompts.length > 0 && prompts.every((p) => /^\[\d+\]:$/.test(p));
+  }, null, { timeout, polling: 1000 });
+}
+
+export function withTimeout(promise, ms, message) {
+  let timer;
+  return Promise.race([promise, new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(message)), ms); })])
+    .finally(() => clearTimeout(timer));
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+    s.on('error', reject);
+  });
+}
