@@ -27,6 +27,9 @@ type FitParams struct {
 	BatchSize       int     `json:"batch_size"`
 	ValidationSplit float64 `json:"validation_split"`
 	Rows            int     `json:"rows"` // rows given to Fit, validation included
+	// Augment is the data augmentation of the training rows; left out of the
+	// checkpoint when there is none, so checkpoints saved before it existed still match.
+	Augment Augmentation `json:"augment,omitzero"`
 }
 
 // FitOptions are the keyword arguments of Keras' model.fit.
@@ -42,6 +45,10 @@ type FitOptions struct {
 	// rows, Fit loads it instead of training: rerunning an unchanged cell takes
 	// a second, and changing any number trains again.
 	Checkpoint string
+	// Augment, if set, changes every training image a little at each epoch
+	// (shifts, rotations, scaling, stroke thickness; see Augmentation), drawn
+	// from the model's Seed and the epoch. Validation rows are left as they are.
+	Augment Augmentation
 }
 
 // evalBatchSize is the number of rows per step of Evaluate and Predict.
@@ -65,7 +72,7 @@ func (m *Model) Fit(xs, ys *tensors.Tensor, o FitOptions) (History, error) {
 		return History{}, err
 	}
 	dir := checkpointPath(o.Checkpoint)
-	if o.Checkpoint != "" && m.reuse(dir, FitParams{Epochs: o.Epochs, BatchSize: o.BatchSize, ValidationSplit: o.ValidationSplit, Rows: len(x)}) {
+	if o.Checkpoint != "" && m.reuse(dir, o.params(len(x))) {
 		return m.History, nil
 	}
 	if err := m.build(); err != nil {
@@ -99,11 +106,19 @@ func (m *Model) fitOptions(o FitOptions) (FitOptions, error) {
 	if !(o.ValidationSplit >= 0 && o.ValidationSplit < 1) {
 		return o, fmt.Errorf("fit: ValidationSplit must be in [0, 1), got %g", o.ValidationSplit)
 	}
+	if err := o.Augment.check(); err != nil {
+		return o, fmt.Errorf("fit: %w", err)
+	}
 	if Quick() && o.Epochs > quickEpochs {
 		fmt.Fprintf(Messages, "quick mode ($%s): %d epochs instead of %d\n", EnvQuick, quickEpochs, o.Epochs)
 		o.Epochs = quickEpochs
 	}
 	return o, nil
+}
+
+// params is what a checkpoint records of these options, for a Fit on rows rows.
+func (o FitOptions) params(rows int) FitParams {
+	return FitParams{Epochs: o.Epochs, BatchSize: o.BatchSize, ValidationSplit: o.ValidationSplit, Rows: rows, Augment: o.Augment}
 }
 
 // reuse loads the checkpoint in dir into m when it holds this untrained
@@ -160,7 +175,7 @@ func (m *Model) train(x, y [][]float32, o FitOptions) (History, error) {
 	}
 	for epoch := range o.Epochs {
 		start := time.Now()
-		ep, err := m.trainEpoch(xTrain, yTrain, o.BatchSize, epoch, o.Epochs)
+		ep, err := m.trainEpoch(xTrain, yTrain, o, epoch)
 		if err != nil {
 			return hist, err
 		}
@@ -178,7 +193,8 @@ func (m *Model) train(x, y [][]float32, o FitOptions) (History, error) {
 		ep.Seconds = []float64{time.Since(start).Seconds()}
 		hist.append(ep)
 		m.History.append(ep)
-		m.Fitted = FitParams{Epochs: len(m.History.Loss), BatchSize: o.BatchSize, ValidationSplit: o.ValidationSplit, Rows: len(x)}
+		m.Fitted = o.params(len(x))
+		m.Fitted.Epochs = len(m.History.Loss)
 		charts.update(m.History) // first, so the charts stand above the log lines
 		fmt.Fprintf(out, "Epoch %d/%d\n%s\n", epoch+1, o.Epochs, line)
 	}
@@ -186,10 +202,13 @@ func (m *Model) train(x, y [][]float32, o FitOptions) (History, error) {
 }
 
 // trainEpoch shuffles the training rows and runs one pass over them in
-// batches. It returns the epoch's mean loss and accuracy and its feed time.
-func (m *Model) trainEpoch(x, y [][]float32, batchSize, epoch, epochs int) (History, error) {
+// batches, each batch changed by o.Augment when it is set. It returns the
+// epoch's mean loss and accuracy and its feed time.
+func (m *Model) trainEpoch(x, y [][]float32, o FitOptions, epoch int) (History, error) {
+	batchSize, epochs := o.BatchSize, o.Epochs
 	order := span(0, len(x))
-	rng := rand.New(rand.NewPCG(uint64(m.Seed), uint64(len(m.History.Loss))))
+	seen := len(m.History.Loss) // epochs trained before this one, across Fit calls
+	rng := rand.New(rand.NewPCG(uint64(m.Seed), uint64(seen)))
 	rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 	steps := (len(x) + batchSize - 1) / batchSize
 	var lossSum, accSum float64
@@ -197,8 +216,14 @@ func (m *Model) trainEpoch(x, y [][]float32, batchSize, epoch, epochs int) (Hist
 	for step := range steps {
 		feedStart := time.Now()
 		rows := order[step*batchSize : min((step+1)*batchSize, len(x))]
+		var inputs *tensors.Tensor
+		if o.Augment.Enabled() {
+			inputs = m.gatherInputs(o.Augment.augmentRows(x, rows, m.Seed, seen), span(0, len(rows)))
+		} else {
+			inputs = m.gatherInputs(x, rows)
+		}
 		batch := train.Batch{
-			Inputs: []*tensors.Tensor{m.gatherInputs(x, rows)},
+			Inputs: []*tensors.Tensor{inputs},
 			Labels: []*tensors.Tensor{gatherRows(y, rows)},
 		}
 		feed += time.Since(feedStart)

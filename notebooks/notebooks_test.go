@@ -82,6 +82,16 @@ func TestNotebooks(t *testing.T) {
 			"<table>", "<svg", "confusion matrix",
 			"mistakes on 1000 test digits", "[image/png]",
 		}},
+		{"10_your_digits.ipynb", []string{
+			"662 digits from outside MNIST: 400 drawn by the program with a pen, 260 from fonts, 2 drawn on paper\n[image/png]",
+			"CNN: MNIST test accuracy 0.",
+			" outside digits wrong; the first 36:\n[image/png]", // quick mode's CNN gets more than 36 wrong
+			"saved to ../build/checkpoints/quick/cnn_augmented\n",
+			"<table>", "MNIST test (1000)          cnn 0.", "outside, all (662)         cnn 0.", "cnn_augmented 0.",
+			"saliency maps of the drawings on paper:\n[image/png]", "test digits the CNN gets wrong:\n[image/png]",
+			// No browser runs it here: the pad shows its still picture and the cell ends.
+			"The drawing pad needs this notebook open in JupyterLab", "probabilities: CNN: ", "sample drawing of a 2: CNN: ",
+		}},
 	}
 	// Quick mode, and no checkpoints left from an earlier run: the notebooks
 	// must train their models, not only load them.

@@ -21,4 +21,5 @@ tests/pjrt-source.test.sh
 python3 scripts/kernel_test.py
 node --test tests/browser/lab.test.mjs
 node --test tests/browser/export.test.mjs
+node --test tests/browser/pad.test.mjs
 tests/docker/image.test.sh

@@ -1,0 +1,122 @@
+package mnistlib
+
+// Bar charts of a model's ten probabilities, one panel per model side by
+// side, drawn on the same canvases as the line charts (SVG and PNG alike).
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/janpfeifer/gonb/gonbui"
+	"github.com/janpfeifer/gonb/gonbui/protocol"
+)
+
+// ProbabilityChart shows what models answer for one image: each panel holds
+// one model's probability for each digit, the winner's bar highlighted.
+type ProbabilityChart struct {
+	Panels        []ProbabilityPanel
+	Width, Height int // pixels; default 280 per panel × 200
+}
+
+// ProbabilityPanel is one model's answer: its name and its ten probabilities.
+type ProbabilityPanel struct {
+	Name  string
+	Probs []float32
+}
+
+// Title is the panel's heading: "CNN: 7 (98%)".
+func (p ProbabilityPanel) Title() string {
+	if len(p.Probs) == 0 {
+		return p.Name
+	}
+	best := Argmax([][]float32{p.Probs})[0]
+	return fmt.Sprintf("%s: %d (%.0f%%)", p.Name, best, 100*p.Probs[best])
+}
+
+// SVG renders the chart.
+func (c ProbabilityChart) SVG() string {
+	cv := &svgCanvas{}
+	c.draw(cv)
+	return cv.String()
+}
+
+// PNG renders the chart at twice its size in pixels.
+func (c ProbabilityChart) PNG() ([]byte, error) {
+	w, h := c.size()
+	cv := newRasterCanvas(w, h, 2)
+	c.draw(cv)
+	return cv.PNG()
+}
+
+func (c ProbabilityChart) size() (w, h int) {
+	return orDefault(c.Width, 280*max(len(c.Panels), 1)), orDefault(c.Height, 200)
+}
+
+// draw lays the panels out left to right.
+func (c ProbabilityChart) draw(cv canvas) {
+	w, h := c.size()
+	cv.begin(float64(w), float64(h))
+	pw := float64(w) / float64(max(len(c.Panels), 1))
+	for i, p := range c.Panels {
+		p.draw(cv, float64(i)*pw, pw, float64(h))
+	}
+}
+
+// draw puts one panel in the column [x0, x0+w): heading, axis 0–1, ten bars.
+func (p ProbabilityPanel) draw(cv canvas, x0, w, h float64) {
+	left, right, top, bottom := x0+36, x0+w-10, 30.0, h-24
+	cv.text((left+right)/2, 20, 14, middle, p.Title())
+	for _, v := range []float64{0, 0.5, 1} {
+		y := bottom - v*(bottom-top)
+		cv.line([]point{{left, y}, {right, y}}, "#ddd", 1)
+		cv.text(left-5, y+4, 11, end, trimFloat(v))
+	}
+	slot := (right - left) / NumClasses
+	best := -1
+	if len(p.Probs) > 0 {
+		best = Argmax([][]float32{p.Probs})[0]
+	}
+	for d := range NumClasses {
+		x := left + slot*(float64(d)+0.5)
+		cv.text(x, bottom+16, 12, middle, fmt.Sprint(d))
+		v := 0.0
+		if d < len(p.Probs) {
+			v = math.Max(0, math.Min(1, float64(p.Probs[d])))
+		}
+		if v <= 0 {
+			continue
+		}
+		col := palette[0]
+		if d == best {
+			col = palette[1]
+		}
+		// A bar is a thick line with square ends: the canvases need no rectangle.
+		cv.line([]point{{x, bottom}, {x, bottom - math.Max(v*(bottom-top), 0.5)}}, col, slot*0.7)
+	}
+	cv.line([]point{{left, bottom}, {right, bottom}}, "#888", 1)
+}
+
+// ShowProbabilities displays the chart inline in a GoNB notebook, as SVG with
+// a PNG copy (see ShowChart). Outside a notebook it does nothing.
+func ShowProbabilities(c ProbabilityChart) { showProbabilitiesAs("", c) }
+
+// showProbabilitiesAs shows the chart in the display with the given ID.
+func showProbabilitiesAs(id string, c ProbabilityChart) {
+	if !gonbui.IsNotebook {
+		return
+	}
+	var titles []string
+	for _, p := range c.Panels {
+		titles = append(titles, p.Title())
+	}
+	data := map[protocol.MIMEType]any{
+		protocol.MIMEImageSVG:  c.SVG(),
+		protocol.MIMETextPlain: "probabilities: " + strings.Join(titles, ", "),
+	}
+	if png, err := c.PNG(); err == nil {
+		data[protocol.MIMEImagePNG] = png
+	}
+	w, h := c.size()
+	display(id, data, map[string]any{string(protocol.MIMEImagePNG): map[string]int{"width": w, "height": h}})
+}
