@@ -116,8 +116,8 @@ func TestReadDirLayouts(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !strings.Contains(got.Source, dir) {
-				t.Errorf("Source = %q, want it to name %s", got.Source, dir)
+			if !strings.Contains(got.Source, displayPath(dir)) {
+				t.Errorf("Source = %q, want it to name %s as a reader sees it", got.Source, dir)
 			}
 			if !reflect.DeepEqual(got.Train, want.Train) || !reflect.DeepEqual(got.Test, want.Test) {
 				t.Error("data differs from the gzipped IDX files")

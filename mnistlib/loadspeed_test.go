@@ -262,15 +262,15 @@ func TestIDXAnnouncedSizeIsNotTrusted(t *testing.T) {
 	dir := t.TempDir()
 	good := tinyData(3)
 	writeIDXSet(t, dir, good)
-	// 1,000,000 images announced (784 MB), 3 present.
+	// 80,000 images announced (63 MB, under the 64 MiB cap), 3 present.
 	writeFile(t, filepath.Join(dir, idxNames[0]+".gz"),
-		gzipBytes(idxBytes(idxImagesMagic, []int{1000000, 28, 28}, good.Train.Images.Pix)))
+		gzipBytes(idxBytes(idxImagesMagic, []int{80000, 28, 28}, good.Train.Images.Pix)))
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
 	_, err := LoadDataFrom(dir)
 	runtime.ReadMemStats(&after)
-	assertErrorMentions(t, err, idxNames[0], "truncated", "2352 of the 784000000 bytes", "fetch it again")
+	assertErrorMentions(t, err, idxNames[0], "truncated", "2352 of the 62720000 bytes", "fetch it again")
 	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 2*idxLargest {
 		t.Errorf("allocated %d MB for a file of 2 KB", alloc>>20)
 	}
