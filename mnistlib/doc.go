@@ -13,9 +13,14 @@
 //     (model.go; the convolution's fast path is in conv.go), trained by Fit with
 //     FitOptions (fit.go), and saved with its layers in a checkpoint
 //     (checkpoint.go), which Fit reuses when nothing changed.
+//     Fit's Augment option changes each training image a little (augment.go);
+//     checkpoints are written atomically under a lock (lock_*.go).
 //  4. What the notebooks show: summaries (summary.go), history charts that redraw
 //     while training (history.go, chart.go, canvas.go), digits and galleries
-//     (show.go, imagefile.go), confusion matrices and mistakes (evaluation.go).
+//     (show.go, imagefile.go, pen.go), confusion matrices and mistakes
+//     (evaluation.go), probabilities and saliency maps (probchart.go,
+//     saliency.go), digits from outside MNIST (digitset.go), and the drawing pad
+//     (pad.go, pad.js).
 //
 // The tutorial's own models, for the bench and the tests, are in tutorial.go;
 // backend.go chooses XLA or pure Go; workbook.go holds what notebooks share.
