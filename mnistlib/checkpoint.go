@@ -452,9 +452,13 @@ func readCheckpoint(dir string) (man manifest, weights []byte, _ string, err err
 		// Nothing to read: answer without making a lock file beside a folder that is not there.
 		return man, nil, dir, fmt.Errorf("checkpoint %s: folder does not exist (%w)", dir, fs.ErrNotExist)
 	}
-	// Without the lock (a read-only place, where nobody saves either) the read goes on alone.
-	if lock, err := lockCheckpoint(dir, false); err == nil {
-		defer lock.Close()
+	// Lock only what is a checkpoint (or its backup): reading a folder of the user's
+	// that is not one must leave no lock file beside it. Without the lock (a
+	// read-only place, where nobody saves either) the read goes on alone.
+	if _, err := os.Stat(filepath.Join(dir, manifestFile)); err == nil || backup(dir) != "" {
+		if lock, err := lockCheckpoint(dir, false); err == nil {
+			defer lock.Close()
+		}
 	}
 	from := dir
 	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {

@@ -507,3 +507,19 @@ func TestFitCheckpointUnsavable(t *testing.T) {
 		})
 	}
 }
+
+// Loading a folder of the user's that is not a checkpoint says so and leaves
+// nothing beside it (no lock file).
+func TestLoadForeignFolderLeavesNothing(t *testing.T) {
+	parent := t.TempDir()
+	images := filepath.Join(parent, "images")
+	if err := os.Mkdir(images, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(images); err == nil || !strings.Contains(err.Error(), "no model.json") {
+		t.Errorf("Load of a folder without model.json: %v", err)
+	}
+	if entries, _ := os.ReadDir(parent); len(entries) != 1 {
+		t.Errorf("Load left files beside the folder: %v", entries)
+	}
+}
