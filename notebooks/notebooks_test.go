@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -176,21 +177,23 @@ func testEditAndRerun(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer os.Remove(name)
+	// The training cell prints the history it trained (or loaded): one epoch now.
+	oneEpoch := regexp.MustCompile(`train_history.history\['loss'\]\s+= \[\d\.\d{4}\]\n`)
 	out := execute(t, name)
-	for _, w := range []string{"Total params: 50,890", "Epoch 1/1\n24/24 - ", "saved to ../build/checkpoints/quick/mlp\n"} {
+	for _, w := range []string{"Total params: 50,890", "saved to ../build/checkpoints/quick/mlp\n"} {
 		if !strings.Contains(out, w) {
 			t.Errorf("after the edit, the output lacks %q:\n%s", w, out)
 		}
 	}
-	if strings.Contains(out, "Epoch 2/") {
-		t.Errorf("after the edit, it still trained for more than 1 epoch")
+	if !oneEpoch.MatchString(out) {
+		t.Errorf("after the edit, the model did not train for exactly 1 epoch:\n%s", out)
 	}
 	out = execute(t, name)
-	if !strings.Contains(out, "loaded ../build/checkpoints/quick/mlp: this model") || strings.Contains(out, "Epoch 1/1") {
+	if !strings.Contains(out, "loaded ../build/checkpoints/quick/mlp: this model") || strings.Contains(out, "saved to ../build/checkpoints/quick/mlp") {
 		t.Errorf("rerun unchanged, it should load the model, not train it:\n%s", out)
 	}
-	if !strings.Contains(out, "train_history.history['loss']         = [0.") {
-		t.Errorf("the loaded model's history is not printed:\n%s", out)
+	if !oneEpoch.MatchString(out) {
+		t.Errorf("the loaded model's history (1 epoch) is not printed:\n%s", out)
 	}
 }
 
