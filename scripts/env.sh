@@ -29,7 +29,3 @@ export WORKBOOK_CHECKPOINTS="${WORKBOOK_CHECKPOINTS:-$BUILD/checkpoints}"
 # GoNB leaves gonb_* folders in TMPDIR; keep them in the build folder.
 export TMPDIR="$BUILD/tmp"
 mkdir -p "$TMPDIR"
-# A module of its own, so that `go vet ./...` and `go test ./...` never take the
-# Go files GoNB and the Go tool leave in build/ for the project's packages.
-[ -f "$BUILD/go.mod" ] || printf 'module build
-' > "$BUILD/go.mod"
