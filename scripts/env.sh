@@ -26,6 +26,8 @@ export PJRT_PLUGIN_LIBRARY_PATH="${PJRT_PLUGIN_LIBRARY_PATH:-$TOOLS/pjrt}"
 export GOMLX_NO_AUTO_INSTALL=1
 # Trained models the notebooks pass from cell to cell (quick mode: quick/).
 export WORKBOOK_CHECKPOINTS="${WORKBOOK_CHECKPOINTS:-$BUILD/checkpoints}"
-# GoNB leaves gonb_* folders in TMPDIR; keep them in the build folder.
-export TMPDIR="$BUILD/tmp"
+# GoNB leaves gonb_* folders in TMPDIR, and an interrupted go build its
+# go-build* folders: keep them in the build folder, under a name starting with
+# a dot, which `go vet ./...` and `go test ./...` never descend into.
+export TMPDIR="$BUILD/.tmp"
 mkdir -p "$TMPDIR"
