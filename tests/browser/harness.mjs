@@ -116,3 +116,35 @@ function freePort() {
     s.on('error', reject);
   });
 }
+
+// waitForKernelIdle waits, as a person does, for the status bar to say the Go
+// kernel is idle. If it does not within 90 s, it prints what would tell why
+// (the status bar, the server's view of its kernels, the end of lab.log) and
+// reloads the page once, as a person would; a second wait that fails fails
+// the test with the same report.
+export async function waitForKernelIdle(page, lab, out) {
+  const idle = () => page.locator('#jp-main-statusbar', { hasText: /Go \(gonb\) \| Idle/ }).waitFor({ timeout: 90_000 });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await idle();
+    } catch (e) {
+      await page.screenshot({ path: path.join(out, `kernel-not-idle-${attempt}.png`) }).catch(() => {});
+      const report = await kernelReport(page, lab, out);
+      if (attempt === 2) throw new Error(`the kernel was not idle after a reload: ${e.message}\n${report}`);
+      console.error(`# the kernel was not idle after 90 s; reloading the page once\n${report.replace(/^/gm, '# ')}`);
+      await page.reload();
+      await page.locator('.jp-Notebook .jp-Cell').first().waitFor({ timeout: 120_000 });
+    }
+  }
+}
+
+// kernelReport describes the kernel as the page and the server see it.
+async function kernelReport(page, lab, out) {
+  const bar = await page.locator('#jp-main-statusbar').innerText({ timeout: 5_000 }).catch((e) => `(${e.message})`);
+  const api = async (p) => fetch(`${lab.url}${p}`, { headers: { Authorization: `token ${lab.token}` } })
+    .then((r) => r.text()).catch((e) => `(${e.message})`);
+  let logTail = '';
+  try { logTail = fs.readFileSync(path.join(out, 'lab.log'), 'utf8').split('\n').slice(-40).join('\n'); } catch {}
+  return `status bar: ${bar.replace(/\s+/g, ' ')}\n/api/kernels: ${await api('/api/kernels')}\n` +
+    `/api/sessions: ${await api('/api/sessions')}\nlab.log (last 40 lines):\n${logTail}`;
+}

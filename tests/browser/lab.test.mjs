@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { launchChromium, leftBehind, menu, newMarker, root, startLab, stopLab, waitForAllCells } from './harness.mjs';
+import { launchChromium, leftBehind, menu, newMarker, root, startLab, stopLab, waitForAllCells, waitForKernelIdle } from './harness.mjs';
 
 const out = path.join(root, 'build', 'browser');
 const notebook = '04_mlp.ipynb';
@@ -37,11 +37,7 @@ test('notebook 04 runs in JupyterLab in a real browser and shows a digit and cha
   await page.goto(`${lab.url}/lab/tree/${notebook}?token=${lab.token}`);
   await page.locator('.jp-Notebook .jp-Cell').first().waitFor({ timeout: 120_000 });
   // What a person waits for: the status bar saying the kernel is idle.
-  await page.locator('#jp-main-statusbar', { hasText: /Go \(gonb\) \| Idle/ }).waitFor({ timeout: 120_000 })
-    .catch(async (e) => {
-      await page.screenshot({ path: path.join(out, 'kernel-not-idle.png') });
-      throw e;
-    });
+  await waitForKernelIdle(page, lab, out);
 
   await menu(page, 'Run', 'Run All Cells');
   await waitForAllCells(page, 10 * 60_000);

@@ -16,7 +16,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { launchChromium, leftBehind, menu, newMarker, root, startLab, stopLab } from './harness.mjs';
+import { launchChromium, leftBehind, menu, newMarker, root, startLab, stopLab, waitForKernelIdle } from './harness.mjs';
 
 const out = path.join(root, 'build', 'browser-pad');
 const notebook = '10_your_digits.ipynb';
@@ -39,7 +39,7 @@ test('the drawing pad of notebook 10 answers a drawn 1 and 0, clears, and stops 
   await page.goto(`${lab.url}/lab/tree/${notebook}?token=${lab.token}`);
   const nb = page.locator('.jp-NotebookPanel:visible');
   await nb.locator('.jp-Notebook .jp-Cell').first().waitFor({ timeout: 120_000 });
-  await page.locator('#jp-main-statusbar', { hasText: /Go \(gonb\) \| Idle/ }).waitFor({ timeout: 120_000 });
+  await waitForKernelIdle(page, lab, out);
 
   // Every cell: the pad's is the last, and it stays running while the pad is open.
   await menu(page, 'Run', 'Run All Cells');
