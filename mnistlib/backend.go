@@ -108,5 +108,8 @@ func newBackend(config string) (b compute.Backend, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("mnistlib: starting backend %q: %w", config, err)
 	}
+	if name == "xla" {
+		keepFreedMemory()
+	}
 	return b, nil
 }

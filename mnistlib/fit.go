@@ -218,13 +218,13 @@ func (m *Model) trainEpoch(x, y [][]float32, o FitOptions, epoch int) (History, 
 		rows := order[step*batchSize : min((step+1)*batchSize, len(x))]
 		var inputs *tensors.Tensor
 		if o.Augment.Enabled() {
-			inputs = m.gatherInputs(o.Augment.augmentRows(x, rows, m.Seed, seen), span(0, len(rows)))
+			inputs = m.gatherRows(o.Augment.augmentRows(x, rows, m.Seed, seen), span(0, len(rows)))
 		} else {
-			inputs = m.gatherInputs(x, rows)
+			inputs = m.gatherRows(x, rows)
 		}
 		batch := train.Batch{
 			Inputs: []*tensors.Tensor{inputs},
-			Labels: []*tensors.Tensor{gatherRows(y, rows)},
+			Labels: []*tensors.Tensor{m.gatherRows(y, rows)},
 		}
 		feed += time.Since(feedStart)
 		metrics, err := m.trainer.TrainStep(batch) // Takes ownership of the batch tensors.
@@ -277,7 +277,10 @@ func (m *Model) evaluate(x, y [][]float32) (loss, accuracy float64, err error) {
 	var lossSum, hits float64
 	for start := 0; start < len(x); start += evalBatchSize {
 		rows := span(start, min(start+evalBatchSize, len(x)))
-		out, err := m.evalExec.Call(m.gatherInputs(x, rows), gatherRows(y, rows))
+		in, labels := m.gatherRows(x, rows), m.gatherRows(y, rows)
+		out, err := m.evalExec.Call(in, labels)
+		in.FinalizeAll()
+		labels.FinalizeAll()
 		if err != nil {
 			return 0, 0, fmt.Errorf("evaluate: %w", err)
 		}
@@ -305,7 +308,9 @@ func (m *Model) predict(x [][]float32) ([][]float32, error) {
 	flat := make([]float32, 0, len(x)*NumClasses)
 	for start := 0; start < len(x); start += evalBatchSize {
 		rows := span(start, min(start+evalBatchSize, len(x)))
-		out, err := m.probExec.Call(m.gatherInputs(x, rows))
+		in := m.gatherRows(x, rows)
+		out, err := m.probExec.Call(in)
+		in.FinalizeAll()
 		if err != nil {
 			return nil, fmt.Errorf("predict: %w", err)
 		}
@@ -335,19 +340,17 @@ func Argmax(rows [][]float32) []int {
 	return res
 }
 
-// gatherInputs builds the model's input for the given rows of x: the images
-// as they are, or their patches (see Model.patchSize).
-func (m *Model) gatherInputs(x [][]float32, rows []int) *tensors.Tensor {
-	if m.patchSize > 0 {
-		return gatherPatches(x, rows, m.patchSize)
-	}
-	return gatherRows(x, rows)
-}
-
-// gatherRows copies the given rows of x into a new [len(rows), width] float32 tensor.
-func gatherRows(x [][]float32, rows []int) *tensors.Tensor {
+// gatherRows copies the given rows of x into a new [len(rows), width]
+// float32 tensor. On a backend whose device shares host memory (XLA's CPU
+// plugin), the tensor is the device's own buffer: the step reads the rows
+// where they were written, with no copy in between.
+func (m *Model) gatherRows(x [][]float32, rows []int) *tensors.Tensor {
 	width := len(x[0])
-	t := tensors.FromShape(shapes.Make(dtypes.Float32, len(rows), width))
+	shape := shapes.Make(dtypes.Float32, len(rows), width)
+	t, err := tensors.FromShapeForBackend(m.backend, 0, shape)
+	if err != nil { // no shared buffer: an ordinary tensor, copied to the device when used
+		t = tensors.FromShape(shape)
+	}
 	tensors.MustMutableFlatData(t, func(flat []float32) {
 		for i, r := range rows {
 			copy(flat[i*width:(i+1)*width], x[r])

@@ -61,16 +61,11 @@ type Model struct {
 	outputs [][]int // each layer's output shape, without the batch axis
 	names   []string
 
-	backend compute.Backend
-	store   *model.Store
-	// patchSize > 0: the data feed cuts the CNN's input into the first
-	// kernel's patchSize×patchSize patches in Go, so the first convolution is
-	// one matmul. Slicing in the graph is what the pure-Go backend is slow at;
-	// XLA does it fast itself, so there it stays 0.
-	patchSize int
-	trainer   *train.Trainer
-	evalExec  *model.Exec // (x, y) -> (sum of losses, number correct)
-	probExec  *model.Exec // x -> softmax probabilities
+	backend  compute.Backend
+	store    *model.Store
+	trainer  *train.Trainer
+	evalExec *model.Exec // (x, y) -> (sum of losses, number correct)
+	probExec *model.Exec // x -> softmax probabilities
 }
 
 // NewSequential starts an empty model, like Keras' Sequential(): add its
@@ -182,10 +177,6 @@ func (m *Model) buildGraphs(preset func() error) (err error) {
 			return err
 		}
 	}
-	if c, ok := m.firstLayer().(Conv2D); ok && m.fusedConv(0) && c.KernelSize[0] == c.KernelSize[1] &&
-		!strings.HasPrefix(m.backend.Name(), "xla") {
-		m.patchSize = c.KernelSize[0]
-	}
 	m.probExec, err = model.NewExec(m.backend, m.store, func(scope *model.Scope, x *Node) *Node {
 		return Softmax(m.logits(scope, x))
 	})
@@ -206,14 +197,6 @@ func (m *Model) buildGraphs(preset func() error) (err error) {
 	return err
 }
 
-// firstLayer is the first layer, or nil.
-func (m *Model) firstLayer() Layer {
-	if len(m.layers) == 0 {
-		return nil
-	}
-	return m.layers[0]
-}
-
 // fusedConv reports whether layer i is a Conv2D that is built together with
 // the MaxPooling2D after it (see convPool).
 func (m *Model) fusedConv(i int) bool {
@@ -225,17 +208,14 @@ func (m *Model) fusedConv(i int) bool {
 	return pool && monotonic(c.Activation)
 }
 
-// logits builds the network on x [batch, 784] (or the patches of the first
-// convolution, see patchSize) and returns the logits [batch, 10]. Each
+// logits builds the network on x [batch, 784] and returns the logits [batch, 10]. Each
 // layer's variables live under its Keras name: /dense/..., /conv2d/...
 func (m *Model) logits(scope *model.Scope, x *Node) *Node {
 	if m.graphFn != nil {
 		return m.graphFn(scope, x)
 	}
 	batch := x.Shape().Dimensions[0]
-	if m.patchSize == 0 {
-		x = Reshape(x, append([]int{batch}, m.input...)...)
-	}
+	x = Reshape(x, append([]int{batch}, m.input...)...)
 	last := len(m.layers) - 1
 	for i := 0; i <= last; i++ {
 		s := scope.In("%s", m.names[i])
@@ -248,7 +228,7 @@ func (m *Model) logits(scope *model.Scope, x *Node) *Node {
 			}
 		case Conv2D:
 			if m.fusedConv(i) {
-				x = convPool(s, l, x, i == 0 && m.patchSize > 0)
+				x = convPool(s, l, x)
 				i++ // the pool is done
 			} else {
 				x = l.build(s, x)

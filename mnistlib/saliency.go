@@ -49,7 +49,9 @@ func (m *Model) Saliency(xs *tensors.Tensor) ([][]float32, error) {
 	out := make([][]float32, 0, len(x))
 	for start := 0; start < len(x); start += evalBatchSize {
 		rows := span(start, min(start+evalBatchSize, len(x)))
-		res, err := exec.Call(m.gatherInputs(x, rows))
+		in := m.gatherRows(x, rows)
+		res, err := exec.Call(in)
+		in.FinalizeAll()
 		if err != nil {
 			return nil, fmt.Errorf("saliency: %w", err)
 		}
@@ -60,38 +62,10 @@ func (m *Model) Saliency(xs *tensors.Tensor) ([][]float32, error) {
 		}
 		width := len(flat) / len(rows)
 		for i := range rows {
-			g := flat[i*width : (i+1)*width : (i+1)*width]
-			if m.patchSize > 0 { // the gradient reached the patches: add each back to its pixel
-				g = foldPatches(g, m.patchSize)
-			}
-			out = append(out, g)
+			out = append(out, flat[i*width:(i+1)*width:(i+1)*width])
 		}
 	}
 	return out, nil
-}
-
-// foldPatches turns the gradient with respect to one image's k×k patches
-// [28, 28, k²] (see gatherPatches) into the gradient with respect to its
-// pixels: every pixel sits in up to k² patches and collects from each.
-func foldPatches(g []float32, k int) []float32 {
-	p, kk := (k-1)/2, k*k
-	out := make([]float32, InputSize)
-	for y := range ImageSize {
-		for x := range ImageSize {
-			for dy := range k {
-				sy := y + dy - p
-				if sy < 0 || sy >= ImageSize {
-					continue
-				}
-				for dx := range k {
-					if sx := x + dx - p; sx >= 0 && sx < ImageSize {
-						out[sy*ImageSize+sx] += g[(y*ImageSize+x)*kk+dy*k+dx]
-					}
-				}
-			}
-		}
-	}
-	return out
 }
 
 // SaliencyImage draws a digit in gray with its saliency map over it in red:

@@ -96,34 +96,6 @@ func TestSaliencyCNN(t *testing.T) {
 	}
 }
 
-// foldPatches is the transpose (adjoint) of gatherPatches: for any image x and
-// any patch gradient g, <patches(x), g> = <x, fold(g)>. So the gradient it
-// gives on the pure-Go backend, where the model takes patches, is the
-// gradient with respect to the pixels.
-func TestFoldPatchesIsAdjoint(t *testing.T) {
-	rng := rand.New(rand.NewPCG(1, 2))
-	const k = 5
-	x := make([]float32, InputSize)
-	g := make([]float32, InputSize*k*k)
-	for i := range x {
-		x[i] = rng.Float32()
-	}
-	for i := range g {
-		g[i] = rng.Float32() - 0.5
-	}
-	patches := tensors.MustCopyFlatData[float32](gatherPatches([][]float32{x}, []int{0}, k))
-	var lhs, rhs float64
-	for i := range g {
-		lhs += float64(patches[i]) * float64(g[i])
-	}
-	for i, v := range foldPatches(g, k) {
-		rhs += float64(x[i]) * float64(v)
-	}
-	if math.Abs(lhs-rhs) > 1e-6*math.Abs(lhs) {
-		t.Errorf("<patches(x), g> = %v but <x, fold(g)> = %v", lhs, rhs)
-	}
-}
-
 func TestSaliencyImage(t *testing.T) {
 	d := Digit{Rows: ImageSize, Cols: ImageSize, Pix: make([]uint8, InputSize)}
 	d.Pix[5*ImageSize+5] = 255 // a digit pixel with no gradient: gray
@@ -157,8 +129,8 @@ func TestSaliencyImage(t *testing.T) {
 	}
 }
 
-// The pure-Go backend feeds the CNN its patches (see Model.patchSize), XLA
-// its pixels: both give the same map.
+// The two backends compute the CNN's convolution in different ways (see
+// Conv2DSame): both give the same map.
 func TestSaliencyBackendsAgree(t *testing.T) {
 	requireXLA(t)
 	defer func() { backendInUse = nil }()
