@@ -5,7 +5,8 @@ validation), for bench/compare.sh.
     python bench/compare.py train keras|torch mlp|mlp-dropout|cnn EPOCHS MNIST_FOLDER [SEED]
         prints one JSON line: seconds per epoch (median of epochs 2..N), test accuracy
     python bench/compare.py table < results.jsonl
-        prints the side-by-side table, with each row's time ratio to Keras
+        prints the side-by-side table: each row's time ratio to PyTorch, peak
+        memory (when bench/peakmem.py measured it) and share of the CPU's peak
 """
 
 import gzip
@@ -142,12 +143,25 @@ def train(framework, kind, epochs, folder, seed=1):
 
 
 def table(rows):
-    keras = {r["Model"]: r["SecondsPerEpoch"] for r in rows if r["Backend"].startswith("keras")}
-    print("| model | framework / backend | s/epoch (median of epochs 2..N) | × Keras | test accuracy |")
-    print("|---|---|---:|---:|---:|")
+    """One row per run, as bench/RESULTS.md's one-run table: the time ratio to
+    PyTorch, peak memory (bench/peakmem.py) and the share of the CPU's
+    arithmetic peak (bench/flops.py)."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import flops
+
+    lanes, ghz = flops.cpuinfo()
+    cores = os.cpu_count()
+    peak = flops.cpu_peak(cores, ghz, lanes, 2)
+    print(f"CPU peak assumed: {cores} cores x {lanes} fp32 lanes x 2 (FMA) x 2 FMA units x {ghz:.2f} GHz = {peak:.1f} GFLOP/s\n")
+    torch = {r["Model"]: r["SecondsPerEpoch"] for r in rows if r["Backend"].startswith("pytorch")}
+    print("| model | framework / backend | s/epoch (median of epochs 2..N) | × PyTorch | test accuracy | peak memory | GFLOP/s | share of the CPU's fp32 peak |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
     for r in sorted(rows, key=lambda r: r["Model"] != "mlp"):
-        ratio = r["SecondsPerEpoch"] / keras[r["Model"]] if r["Model"] in keras else float("nan")
-        print(f"| {r['Model']} | {r['Backend']} | {r['SecondsPerEpoch']:.2f} | {ratio:.2f} | {r['TestAccuracy']:.4f} |")
+        s = r["SecondsPerEpoch"]
+        ratio = s / torch[r["Model"]] if r["Model"] in torch else float("nan")
+        gflops = flops.flops_per_epoch(r["Model"]) / 1e9 / s
+        mem = f"{r['PeakMiB']:.0f} MiB" if "PeakMiB" in r else "?"
+        print(f"| {r['Model']} | {r['Backend']} | {s:.2f} | {ratio:.2f} | {r['TestAccuracy']:.4f} | {mem} | {gflops:.1f} | {100 * gflops / peak:.1f}% |")
 
 
 if __name__ == "__main__":

@@ -27,11 +27,13 @@ GOEXPERIMENT=simd go build -o "$BUILD/bench-simd" ./bench
 data="${MNIST_CACHE:-$HOME/.cache/mnistlib}/mnist"
 results="$BUILD/compare.jsonl"
 : > "$results"
+# Each run goes through bench/peakmem.py, which adds its peak memory to its row.
+measure() { python3 bench/peakmem.py "$@" >> "$results"; }
 for model in mlp cnn; do
-  GOMLX_BACKEND=go "$BUILD/bench-simd" -child="$model" -epochs="$epochs" >> "$results"
-  GOMLX_BACKEND=xla:cpu "$BUILD/bench" -child="$model" -epochs="$epochs" >> "$results"
-  KERAS_BACKEND=jax "$venv/bin/python" bench/compare.py train keras "$model" "$epochs" "$data" >> "$results"
-  "$venv/bin/python" bench/compare.py train torch "$model" "$epochs" "$data" >> "$results"
+  GOMLX_BACKEND=go measure "$BUILD/bench-simd" -child="$model" -epochs="$epochs"
+  GOMLX_BACKEND=xla:cpu measure "$BUILD/bench" -child="$model" -epochs="$epochs"
+  KERAS_BACKEND=jax measure "$venv/bin/python" bench/compare.py train keras "$model" "$epochs" "$data"
+  measure "$venv/bin/python" bench/compare.py train torch "$model" "$epochs" "$data"
 done
 echo
 echo "$epochs epochs, batch 200, 48,000 training rows; $(nproc) CPUs; $(lscpu | sed -n 's/^Model name: *//p')"

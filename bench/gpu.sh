@@ -149,21 +149,12 @@ if [ "$dry" = 0 ] && command -v nvidia-smi >/dev/null; then
   nvidia-smi --query-gpu=timestamp,utilization.gpu,memory.used --format=csv,nounits -lms 250 > "$res/gpu-samples.csv" 2>/dev/null &
   sampler=$!
 fi
-wrap='import json, resource, subprocess, sys, time
-t = time.time()
-p = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE)
-if p.returncode:
-    sys.exit(p.returncode)
-r = json.loads(p.stdout)
-r["PeakMiB"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-r["WallSeconds"] = time.time() - t
-print(json.dumps(r))'
 : > "$res/results.jsonl"
 failed=""
 for m in $models; do
   echo "== $m: $epochs epochs on $GOMLX_BACKEND (timeout ${run_timeout}s)" >&2
   cmd=("$pack/bench" -child="$m" -epochs="$epochs")
-  [ -n "$py" ] && cmd=("$py" -c "$wrap" "${cmd[@]}")
+  [ -n "$py" ] && cmd=("$py" "$here/bench/peakmem.py" "${cmd[@]}")
   rc=0
   timeout -k 10 "$run_timeout" "${cmd[@]}" > "$tmp/$m.json" 2> "$res/$m.log" || rc=$?
   if [ "$rc" = 0 ]; then

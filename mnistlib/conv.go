@@ -68,9 +68,10 @@ func largestDivisor(n, limit int) int {
 // It cuts each output row into blocks of `block` columns (block must divide the
 // width). The block's output, for every filter, depends on a window of
 // block+kw-1 input columns in each of the kh input rows around it; those
-// windows become the rows of one matrix A [N·H·W/block, kh·(block+kw-1)·C],
-// and the kernel becomes a banded matrix B [kh·(block+kw-1)·C, block·F] with
-// B[(dy, j, c), (x, f)] = kernel[dy, j-x, c, f] where 0 ≤ j-x < kw, else 0.
+// windows (rounded up to whole blocks) become the rows of one matrix
+// A [N·H·W/block, kh·window·C], and the kernel becomes a banded matrix
+// B [kh·window·C, block·F] with B[(dy, j, c), (x, f)] = kernel[dy, j-x, c, f]
+// where 0 ≤ j-x < kw, else 0.
 // Then A·B is the output [N, H, W/block, block·F] = [N, H, W, F].
 //
 // Block 1 is the classic im2col (A holds each pixel's kh×kw neighbourhood).
@@ -85,26 +86,30 @@ func BandedConv2DSame(x, kernel *Node, block int) *Node {
 	if block < 1 || w%block != 0 {
 		panic(fmt.Sprintf("BandedConv2DSame: block %d must divide the width %d", block, w))
 	}
-	// 'same' padding as in TensorFlow/Keras: the extra row/column (even kernels) goes at the end.
+	// 'same' padding as in TensorFlow/Keras: the extra row/column (even kernels)
+	// goes at the end. On the right, more zeros, so that the padded width is a
+	// whole number of blocks.
+	blocks, shifts := w/block, (block+kw-2)/block+1 // shifts: blocks a window spans
+	window, left := shifts*block, (kw-1)/2
 	padded := Pad(x, ScalarZero(x.Graph(), x.DType()),
 		compute.PadAxis{},
 		compute.PadAxis{Start: (kh - 1) / 2, End: kh - 1 - (kh-1)/2},
-		compute.PadAxis{Start: (kw - 1) / 2, End: kw - 1 - (kw-1)/2},
+		compute.PadAxis{Start: left, End: (blocks+shifts-1)*block - w - left},
 		compute.PadAxis{}, // Pitfall: leaving out the trailing axes breaks Pad's gradient in v0.28.8.
 	)
-	// A: for each (dy, j), the input column j of every block's window in row y+dy,
-	// a strided slice [N, H, W/block, C]; concatenated on the last axis in (dy, j, c) order.
-	window, blocks := block+kw-1, w/block
-	columns := make([]*Node, 0, kh*window)
+	// A: the window of the output block b in row y is, for each dy, the input
+	// blocks b, b+1, … of row y+dy: slices of the padded rows cut in blocks,
+	// concatenated on the last axis in (dy, j, c) order.
+	padded = Reshape(padded, n, h+kh-1, blocks+shifts-1, block*c)
+	parts := make([]*Node, 0, kh*shifts)
 	for dy := range kh {
-		for j := range window {
-			columns = append(columns, Slice(padded, AxisRange(), AxisRange(dy, dy+h),
-				AxisRange(j, j+block*(blocks-1)+1).Stride(block), AxisRange()))
+		for s := range shifts {
+			parts = append(parts, Slice(padded, AxisRange(), AxisRange(dy, dy+h), AxisRange(s, s+blocks), AxisRange()))
 		}
 	}
-	a := columns[0]
-	if len(columns) > 1 {
-		a = Concatenate(columns, -1)
+	a := parts[0]
+	if len(parts) > 1 {
+		a = Concatenate(parts, -1)
 	}
 	// B from the kernel: band[dx, j, x] = 1 where j = x+dx, a constant; its
 	// product with the kernel puts each tap where the band says.

@@ -203,7 +203,8 @@ func (m *Model) train(x, y [][]float32, o FitOptions) (History, error) {
 
 // trainEpoch shuffles the training rows and runs one pass over them in
 // batches, each batch changed by o.Augment when it is set. It returns the
-// epoch's mean loss and accuracy and its feed time.
+// epoch's mean loss and accuracy and its feed time: how long the steps waited
+// for their batch.
 func (m *Model) trainEpoch(x, y [][]float32, o FitOptions, epoch int) (History, error) {
 	batchSize, epochs := o.BatchSize, o.Epochs
 	order := span(0, len(x))
@@ -211,28 +212,21 @@ func (m *Model) trainEpoch(x, y [][]float32, o FitOptions, epoch int) (History, 
 	rng := rand.New(rand.NewPCG(uint64(m.Seed), uint64(seen)))
 	rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 	steps := (len(x) + batchSize - 1) / batchSize
+	batches, stop := m.feed(x, y, order, batchSize, o.Augment, seen)
+	defer stop()
 	var lossSum, accSum float64
 	var feed time.Duration
 	for step := range steps {
 		feedStart := time.Now()
-		rows := order[step*batchSize : min((step+1)*batchSize, len(x))]
-		var inputs *tensors.Tensor
-		if o.Augment.Enabled() {
-			inputs = m.gatherRows(o.Augment.augmentRows(x, rows, m.Seed, seen), span(0, len(rows)))
-		} else {
-			inputs = m.gatherRows(x, rows)
-		}
-		batch := train.Batch{
-			Inputs: []*tensors.Tensor{inputs},
-			Labels: []*tensors.Tensor{m.gatherRows(y, rows)},
-		}
+		batch := <-batches
 		feed += time.Since(feedStart)
+		n := float64(batch.Inputs[0].Shape().Dimensions[0])
 		metrics, err := m.trainer.TrainStep(batch) // Takes ownership of the batch tensors.
 		if err != nil {
 			return History{}, fmt.Errorf("fit: epoch %d step %d: %w", epoch+1, step+1, err)
 		}
 		// metrics: [batch loss, moving average loss, batch accuracy].
-		n, loss := float64(len(rows)), scalar(metrics[0])
+		loss := scalar(metrics[0])
 		if !finite(loss) { // nothing is saved: the last good checkpoint stays
 			return History{}, fmt.Errorf("fit: the loss became %v at epoch %d, step %d: training diverged; try a smaller LearningRate", loss, epoch+1, step+1)
 		}
@@ -245,6 +239,41 @@ func (m *Model) trainEpoch(x, y [][]float32, o FitOptions, epoch int) (History, 
 	}
 	n := float64(len(x))
 	return History{Loss: []float64{lossSum / n}, Accuracy: []float64{accSum / n}, FeedSeconds: []float64{feed.Seconds()}}, nil
+}
+
+// feed builds the epoch's batches, in order, one step ahead of the training
+// loop: the next batch is copied (and augmented) while the current step runs.
+// stop ends it early and frees a batch built but not taken.
+func (m *Model) feed(x, y [][]float32, order []int, batchSize int, augment Augmentation, seen int) (batches <-chan train.Batch, stop func()) {
+	out, done := make(chan train.Batch, 1), make(chan struct{})
+	go func() {
+		defer close(out)
+		for start := 0; start < len(order); start += batchSize {
+			rows := order[start:min(start+batchSize, len(order))]
+			inputs := x
+			if augment.Enabled() {
+				inputs, rows = augment.augmentRows(x, rows, m.Seed, seen), span(0, len(rows))
+			}
+			batch := train.Batch{
+				Inputs: []*tensors.Tensor{m.gatherRows(inputs, rows)},
+				Labels: []*tensors.Tensor{m.gatherRows(y, order[start:min(start+batchSize, len(order))])},
+			}
+			select {
+			case out <- batch:
+			case <-done:
+				batch.Inputs[0].FinalizeAll()
+				batch.Labels[0].FinalizeAll()
+				return
+			}
+		}
+	}()
+	return out, func() {
+		close(done)
+		for b := range out { // one built and not taken, if any
+			b.Inputs[0].FinalizeAll()
+			b.Labels[0].FinalizeAll()
+		}
+	}
 }
 
 // newTrainer sets up the GoMLX trainer: softmax cross-entropy on the logits, Adam, and a
