@@ -10,7 +10,8 @@
 //  3. A Model is a list of Layers (Dense, Dropout, Conv2D, MaxPooling2D,
 //     Flatten; layers.go), added one model.Add line at a time as in Keras, or a
 //     GoMLX graph function (FromGraph). It is built into GoMLX graphs on first use
-//     (model.go; the convolution's fast path is in conv.go), trained by Fit with
+//     (model.go; the convolution, computed the way measured fastest on each
+//     backend, is in conv.go), trained by Fit with
 //     FitOptions (fit.go), and saved with its layers in a checkpoint
 //     (checkpoint.go), which Fit reuses when nothing changed.
 //     Fit's Augment option changes each training image a little (augment.go);
@@ -23,5 +24,6 @@
 //     (pad.go, pad.js).
 //
 // The tutorial's own models, for the bench and the tests, are in tutorial.go;
-// backend.go chooses XLA or pure Go; workbook.go holds what notebooks share.
+// backend.go chooses XLA or pure Go (and, for XLA, tunes glibc's malloc:
+// malloc_*.go); workbook.go holds what notebooks share.
 package mnistlib
