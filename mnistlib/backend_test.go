@@ -134,22 +134,11 @@ func TestBackendsAgree(t *testing.T) {
 	y := ToCategorical(data.Train.Labels[:2000], 10)
 	xTest, _ := Normalize(Reshape2D(Images{N: 500, Rows: 28, Cols: 28, Pix: data.Test.Images.Pix[:500*784]}))
 	yTest := ToCategorical(data.Test.Labels[:500], 10)
-	defer func() { backendInUse = nil }()
 	for kind, m := range map[string]*Model{"mlp": TutorialMLP(), "cnn": TutorialCNN(true)} {
-		dir := filepath.Join(t.TempDir(), kind)
-		if err := m.Save(dir); err != nil {
-			t.Fatal(err)
-		}
 		probs := map[string][][]float32{}
 		acc := map[string]float64{}
-		for _, backend := range []string{"go", "xla:cpu"} {
-			if err := SetBackend(backend); err != nil {
-				t.Fatal(err)
-			}
-			m, err := Load(dir)
-			if err != nil {
-				t.Fatal(err)
-			}
+		onEachBackend(t, m, func(backend string, m *Model) {
+			var err error
 			if probs[backend], err = m.Predict(xTest); err != nil {
 				t.Fatal(err)
 			}
@@ -158,7 +147,7 @@ func TestBackendsAgree(t *testing.T) {
 				t.Fatal(err)
 			}
 			_, acc[backend], _ = m.Evaluate(xTest, yTest)
-		}
+		})
 		worst := 0.0
 		for i, row := range probs["go"] {
 			for j, v := range row {
@@ -172,5 +161,26 @@ func TestBackendsAgree(t *testing.T) {
 			t.Errorf("%s: accuracy after one short epoch: go %.3f, xla %.3f", kind, acc["go"], acc["xla:cpu"])
 		}
 		t.Logf("%s: max output difference %.2g; accuracy go %.3f, xla %.3f", kind, worst, acc["go"], acc["xla:cpu"])
+	}
+}
+
+// onEachBackend saves m, loads it on the pure-Go backend and then on XLA, and
+// calls f with each loaded copy; the process's backend is chosen afresh after.
+func onEachBackend(t *testing.T, m *Model, f func(backend string, m *Model)) {
+	t.Helper()
+	defer func() { backendInUse = nil }()
+	dir := filepath.Join(t.TempDir(), "model")
+	if err := m.Save(dir); err != nil {
+		t.Fatal(err)
+	}
+	for _, backend := range []string{"go", "xla:cpu"} {
+		if err := SetBackend(backend); err != nil {
+			t.Fatal(err)
+		}
+		loaded, err := Load(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f(backend, loaded)
 	}
 }

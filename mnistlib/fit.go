@@ -250,13 +250,13 @@ func (m *Model) feed(x, y [][]float32, order []int, batchSize int, augment Augme
 		defer close(out)
 		for start := 0; start < len(order); start += batchSize {
 			rows := order[start:min(start+batchSize, len(order))]
-			inputs := x
+			images, imageRows := x, rows
 			if augment.Enabled() {
-				inputs, rows = augment.augmentRows(x, rows, m.Seed, seen), span(0, len(rows))
+				images, imageRows = augment.augmentRows(x, rows, m.Seed, seen), span(0, len(rows))
 			}
 			batch := train.Batch{
-				Inputs: []*tensors.Tensor{m.gatherRows(inputs, rows)},
-				Labels: []*tensors.Tensor{m.gatherRows(y, order[start:min(start+batchSize, len(order))])},
+				Inputs: []*tensors.Tensor{m.gatherRows(images, imageRows)},
+				Labels: []*tensors.Tensor{m.gatherRows(y, rows)},
 			}
 			select {
 			case out <- batch:
@@ -306,10 +306,7 @@ func (m *Model) evaluate(x, y [][]float32) (loss, accuracy float64, err error) {
 	var lossSum, hits float64
 	for start := 0; start < len(x); start += evalBatchSize {
 		rows := span(start, min(start+evalBatchSize, len(x)))
-		in, labels := m.gatherRows(x, rows), m.gatherRows(y, rows)
-		out, err := m.evalExec.Call(in, labels)
-		in.FinalizeAll()
-		labels.FinalizeAll()
+		out, err := callFreeing(m.evalExec, m.gatherRows(x, rows), m.gatherRows(y, rows))
 		if err != nil {
 			return 0, 0, fmt.Errorf("evaluate: %w", err)
 		}
@@ -337,9 +334,7 @@ func (m *Model) predict(x [][]float32) ([][]float32, error) {
 	flat := make([]float32, 0, len(x)*NumClasses)
 	for start := 0; start < len(x); start += evalBatchSize {
 		rows := span(start, min(start+evalBatchSize, len(x)))
-		in := m.gatherRows(x, rows)
-		out, err := m.probExec.Call(in)
-		in.FinalizeAll()
+		out, err := callFreeing(m.probExec, m.gatherRows(x, rows))
 		if err != nil {
 			return nil, fmt.Errorf("predict: %w", err)
 		}
@@ -386,6 +381,22 @@ func (m *Model) gatherRows(x [][]float32, rows []int) *tensors.Tensor {
 		}
 	})
 	return t
+}
+
+// callFreeing runs exec on inputs, then frees them: a batch built by
+// gatherRows may be the device's own buffer, which the Go garbage collector
+// does not see the size of.
+func callFreeing(exec *model.Exec, inputs ...*tensors.Tensor) ([]*tensors.Tensor, error) {
+	defer func() {
+		for _, t := range inputs {
+			t.FinalizeAll()
+		}
+	}()
+	args := make([]any, len(inputs))
+	for i, t := range inputs {
+		args[i] = t
+	}
+	return exec.Call(args...)
 }
 
 func span(from, to int) []int {

@@ -2,8 +2,6 @@ package mnistlib
 
 import (
 	"bytes"
-	"compress/gzip"
-	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -73,20 +71,7 @@ func TestLoadRealMNIST(t *testing.T) {
 func TestReadDirLayouts(t *testing.T) {
 	l, want := loadReal(t)
 	gunzip := func(t *testing.T, dir, name string) {
-		f, err := os.Open(filepath.Join(l.CacheDir, name+".gz"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer f.Close()
-		gz, err := gzip.NewReader(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		raw, err := io.ReadAll(gz)
-		if err != nil {
-			t.Fatal(err)
-		}
-		writeFile(t, filepath.Join(dir, name), raw)
+		writeFile(t, filepath.Join(dir, name), inflatedIDX(t, filepath.Join(l.CacheDir, name+".gz")))
 	}
 	layouts := []struct {
 		name  string

@@ -49,9 +49,7 @@ func (m *Model) Saliency(xs *tensors.Tensor) ([][]float32, error) {
 	out := make([][]float32, 0, len(x))
 	for start := 0; start < len(x); start += evalBatchSize {
 		rows := span(start, min(start+evalBatchSize, len(x)))
-		in := m.gatherRows(x, rows)
-		res, err := exec.Call(in)
-		in.FinalizeAll()
+		res, err := callFreeing(exec, m.gatherRows(x, rows))
 		if err != nil {
 			return nil, fmt.Errorf("saliency: %w", err)
 		}

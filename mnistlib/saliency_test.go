@@ -3,7 +3,6 @@ package mnistlib
 import (
 	"math"
 	"math/rand/v2"
-	"path/filepath"
 	"testing"
 
 	. "github.com/gomlx/gomlx/core/graph"
@@ -133,27 +132,15 @@ func TestSaliencyImage(t *testing.T) {
 // Conv2DSame): both give the same map.
 func TestSaliencyBackendsAgree(t *testing.T) {
 	requireXLA(t)
-	defer func() { backendInUse = nil }()
-	dir := filepath.Join(t.TempDir(), "cnn")
-	if err := TutorialCNN(true).Save(dir); err != nil {
-		t.Fatal(err)
-	}
 	x := tensors.FromFlatDataAndDimensions(drawnDigit(t, Stroke{{140, 40}, {220, 140}, {140, 240}, {60, 140}, {140, 40}}), 1, InputSize)
 	maps := map[string][]float32{}
-	for _, backend := range []string{"go", "xla:cpu"} {
-		if err := SetBackend(backend); err != nil {
-			t.Fatal(err)
-		}
-		m, err := Load(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
+	onEachBackend(t, TutorialCNN(true), func(backend string, m *Model) {
 		got, err := m.Saliency(x)
 		if err != nil {
 			t.Fatal(err)
 		}
 		maps[backend] = got[0]
-	}
+	})
 	var worst, top float64
 	for i, v := range maps["go"] {
 		worst = math.Max(worst, math.Abs(float64(v-maps["xla:cpu"][i])))

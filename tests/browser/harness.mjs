@@ -2,6 +2,7 @@
 // inherits (so the ones left behind can be found at the end), Debian's
 // Chromium, JupyterLab started by the project's lab command, and JupyterLab's
 // menus and cells as a person uses them.
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -70,14 +71,19 @@ export async function stopLab({ process: lab, url, token }) {
   return exited;
 }
 
+// processesWith returns the pids of the processes (other than this one) that carry the marker.
+export function processesWith(marker) {
+  return fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p) && Number(p) !== process.pid).filter((pid) => {
+    try { return fs.readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(marker); } catch { return false; }
+  });
+}
+
 // leftBehind returns the processes (other than this one) that carry the
 // marker, after giving them up to 10 s to go; it kills them and describes them.
 export async function leftBehind(marker) {
   let pids = [];
   for (let i = 0; i < 20; i++) {
-    pids = fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p) && Number(p) !== process.pid).filter((pid) => {
-      try { return fs.readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(marker); } catch { return false; }
-    });
+    pids = processesWith(marker);
     if (pids.length === 0) break;
     await new Promise((r) => setTimeout(r, 500));
   }
@@ -86,6 +92,28 @@ export async function leftBehind(marker) {
   });
   for (const pid of pids) try { process.kill(Number(pid), 'SIGKILL'); } catch {}
   return described;
+}
+
+// labOnCopyOfNotebooks starts JupyterLab on a fresh copy of the notebooks
+// under out (running them in the browser saves outputs into the files), in
+// quick mode with checkpoints of its own, and Debian's Chromium, every process
+// carrying a new marker named markerName. When test t ends, the browser
+// closes first (it holds the kernel's sockets), the lab must exit after
+// /api/shutdown, and no process of the test may be left.
+export async function labOnCopyOfNotebooks(t, out, markerName) {
+  const { marker, env } = newMarker(markerName);
+  const dir = path.join(out, 'notebooks');
+  fs.rmSync(out, { recursive: true, force: true });
+  fs.cpSync(path.join(root, 'notebooks'), dir, { recursive: true, filter: (f) => !f.endsWith('_test.go') });
+  const lab = await startLab({ dir, out, env: { ...env, WORKBOOK_QUICK: '1', WORKBOOK_CHECKPOINTS: path.join(out, 'checkpoints') } });
+  let browser;
+  t.after(async () => {
+    await browser?.close();
+    assert.ok(await stopLab(lab), 'JupyterLab exited after /api/shutdown');
+    assert.deepEqual(await leftBehind(marker), [], 'processes left behind');
+  });
+  browser = await launchChromium(env);
+  return { lab, browser, marker };
 }
 
 // menu clicks through JupyterLab's menu bar: menu(page, 'Run', 'Run All Cells').

@@ -9,21 +9,13 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { launchChromium, leftBehind, menu, newMarker, root, startLab, stopLab, waitForAllCells, waitForKernelIdle } from './harness.mjs';
+import { labOnCopyOfNotebooks, menu, root, waitForAllCells, waitForKernelIdle } from './harness.mjs';
 
 const out = path.join(root, 'build', 'browser');
 const notebook = '04_mlp.ipynb';
-const { marker, env } = newMarker('WORKBOOK_BROWSER_TEST');
 
 test('notebook 04 runs in JupyterLab in a real browser and shows a digit and charts', { timeout: 15 * 60_000 }, async (t) => {
-  let browser;
-  const lab = await startCopyOfNotebooks();
-  t.after(async () => { // the browser first: it holds the kernel's sockets
-    await browser?.close();
-    assert.ok(await stopLab(lab), 'JupyterLab exited after /api/shutdown');
-    assert.deepEqual(await leftBehind(marker), [], 'processes left behind');
-  });
-  browser = await launchChromium(env);
+  const { lab, browser } = await labOnCopyOfNotebooks(t, out, 'WORKBOOK_BROWSER_TEST');
   const context = await browser.newContext({ viewport: { width: 1400, height: 2000 }, acceptDownloads: true });
   const page = await context.newPage();
   const errors = [];
@@ -190,14 +182,4 @@ async function compareInk(img, { png, regions }) {
     diffs[name] = sd / Math.max(sa, sb, 1);
   }
   return diffs;
-}
-
-// startCopyOfNotebooks starts the lab on a copy of the notebooks (running them
-// in the browser saves outputs into the files), in quick mode, with its own
-// checkpoints.
-function startCopyOfNotebooks() {
-  const dir = path.join(out, 'notebooks');
-  fs.rmSync(out, { recursive: true, force: true });
-  fs.cpSync(path.join(root, 'notebooks'), dir, { recursive: true, filter: (f) => !f.endsWith('_test.go') });
-  return startLab({ dir, out, env: { ...env, WORKBOOK_QUICK: '1', WORKBOOK_CHECKPOINTS: path.join(out, 'checkpoints') } });
 }

@@ -16,21 +16,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { launchChromium, leftBehind, menu, newMarker, root, startLab, stopLab, waitForKernelIdle } from './harness.mjs';
+import { labOnCopyOfNotebooks, menu, processesWith, root, waitForKernelIdle } from './harness.mjs';
 
 const out = path.join(root, 'build', 'browser-pad');
 const notebook = '10_your_digits.ipynb';
-const { marker, env } = newMarker('WORKBOOK_PAD_TEST');
 
 test('the drawing pad of notebook 10 answers a drawn 1 and 0, clears, and stops on an interrupt and when its notebook closes', { timeout: 20 * 60_000 }, async (t) => {
-  let browser;
-  const lab = await startCopyOfNotebooks();
-  t.after(async () => { // the browser first: it holds the kernel's sockets
-    await browser?.close();
-    assert.ok(await stopLab(lab), 'JupyterLab exited after /api/shutdown');
-    assert.deepEqual(await leftBehind(marker), [], 'processes left behind');
-  });
-  browser = await launchChromium(env);
+  const { lab, browser, marker } = await labOnCopyOfNotebooks(t, out, 'WORKBOOK_PAD_TEST');
   const page = await (await browser.newContext({ viewport: { width: 1400, height: 1800 } })).newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -95,7 +87,7 @@ test('the drawing pad of notebook 10 answers a drawn 1 and 0, clears, and stops 
   await pad.locator('.jp-OutputArea-output', { hasText: "the model's input and the probabilities appear here" }).waitFor({ timeout: 30_000 });
 
   // The program runs until the learner interrupts the kernel.
-  assert.ok(cellPrograms().length > 0, "the pad's program runs while the pad is open");
+  assert.ok(cellPrograms(marker).length > 0, "the pad's program runs while the pad is open");
   await menu(page, 'Kernel', 'Interrupt Kernel');
   await pad.locator('.jp-OutputArea-output', { hasText: 'drawing pad closed: the kernel was interrupted' }).waitFor({ timeout: 60_000 });
   await pad.locator('.jp-InputPrompt', { hasText: /^\[\d+\]:$/ }).waitFor({ timeout: 60_000 });
@@ -103,10 +95,10 @@ test('the drawing pad of notebook 10 answers a drawn 1 and 0, clears, and stops 
   assert.equal(await pad.locator('.mnist-pad canvas').count(), 0, 'the pad (and its script) is gone from the cell');
   assert.equal(await pad.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"]').count(), 0,
     'the interrupted cell shows no error');
-  let programs = cellPrograms();
+  let programs = cellPrograms(marker);
   for (let i = 0; programs.length > 0 && i < 20; i++) {
     await new Promise((r) => setTimeout(r, 250));
-    programs = cellPrograms();
+    programs = cellPrograms(marker);
   }
   assert.deepEqual(programs.map(describe), [], "the pad's program ended with the interrupt");
   await shot('pad-interrupted.png');
@@ -120,18 +112,18 @@ test('the drawing pad of notebook 10 answers a drawn 1 and 0, clears, and stops 
   at = await on();
   await stroke(page, [at(0.5, 0.15), at(0.5, 0.85)]);
   await answers(pad, /CNN: 1 \(/);
-  assert.ok(cellPrograms().length > 0, "the pad's program runs again");
+  assert.ok(cellPrograms(marker).length > 0, "the pad's program runs again");
   await menu(page, 'File', 'Close Tab');
   const discard = page.locator('.jp-Dialog').getByRole('button', { name: /Discard|Don.t Save/i });
   if (await discard.waitFor({ timeout: 5_000 }).then(() => true, () => false)) await discard.click();
   await nb.waitFor({ state: 'detached', timeout: 30_000 });
-  programs = cellPrograms();
+  programs = cellPrograms(marker);
   for (let i = 0; programs.length > 0 && i < 120; i++) {
     await new Promise((r) => setTimeout(r, 500));
-    programs = cellPrograms();
+    programs = cellPrograms(marker);
   }
   assert.deepEqual(programs.map(describe), [], "the pad's program ended after its notebook was closed");
-  assert.ok(running().some((pid) => describe(pid).includes('gonb')), 'the kernel itself still runs (closing a notebook keeps it)');
+  assert.ok(processesWith(marker).some((pid) => describe(pid).includes('gonb')), 'the kernel itself still runs (closing a notebook keeps it)');
   assert.deepEqual(errors, [], 'no JavaScript errors in the page');
 });
 
@@ -193,17 +185,10 @@ async function inkOnCanvas(canvas) {
   });
 }
 
-// running lists the processes this test started that are still running.
-function running() {
-  return fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p) && Number(p) !== process.pid).filter((pid) => {
-    try { return fs.readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(marker); } catch { return false; }
-  });
-}
-
 // cellPrograms lists the running cell programs this test started: GoNB gives
 // each the path of its pipe in $GONB_PIPE.
-function cellPrograms() {
-  return running().filter((pid) => {
+function cellPrograms(marker) {
+  return processesWith(marker).filter((pid) => {
     try {
       return fs.readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').some((v) => v.startsWith('GONB_PIPE='));
     } catch { return false; }
@@ -212,14 +197,4 @@ function cellPrograms() {
 
 function describe(pid) {
   try { return `${pid}: ${fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1').replaceAll('\0', ' ')}`; } catch { return String(pid); }
-}
-
-// startCopyOfNotebooks starts the lab on a copy of the notebooks (running them
-// in the browser saves outputs into the files), in quick mode, with its own
-// checkpoints.
-function startCopyOfNotebooks() {
-  const dir = path.join(out, 'notebooks');
-  fs.rmSync(out, { recursive: true, force: true });
-  fs.cpSync(path.join(root, 'notebooks'), dir, { recursive: true, filter: (f) => !f.endsWith('_test.go') });
-  return startLab({ dir, out, env: { ...env, WORKBOOK_QUICK: '1', WORKBOOK_CHECKPOINTS: path.join(out, 'checkpoints') } });
 }
