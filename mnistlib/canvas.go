@@ -208,8 +208,9 @@ func num(v float64) string {
 // rasterCanvas draws antialiased shapes and text into an RGBA image, scale
 // image pixels per CSS pixel.
 type rasterCanvas struct {
-	img   *image.RGBA
-	scale float64
+	img       *image.RGBA
+	scale     float64
+	textColor string // the labels' colour; "" is black
 }
 
 func newRasterCanvas(w, h int, scale float64) *rasterCanvas {
@@ -297,7 +298,11 @@ func (c *rasterCanvas) label(l shaped, p placement) {
 		u, v := p.at(x+float64(q.X)/64, float64(q.Y)/64)
 		return float32(u * c.scale), float32(v * c.scale)
 	}
-	c.fill("#000", func(z *vector.Rasterizer) {
+	col := c.textColor
+	if col == "" {
+		col = "#000"
+	}
+	c.fill(col, func(z *vector.Rasterizer) {
 		for _, g := range l.glyphs {
 			segs, err := g.font.LoadGlyph(&buf, g.index, emPPEM, nil)
 			if err != nil {

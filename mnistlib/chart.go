@@ -3,6 +3,7 @@ package mnistlib
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/janpfeifer/gonb/gonbui"
@@ -45,42 +46,151 @@ func (c LineChart) PNG() ([]byte, error) {
 
 // draw lays the chart out on a canvas: title, grid, axes, lines, legend.
 func (c LineChart) draw(cv canvas) {
-	w, h := float64(orDefault(c.Width, 640)), float64(orDefault(c.Height, 360))
-	left, right, top, bottom := 64.0, 20.0, 36.0, 48.0
-	pw, ph := w-left-right, h-top-bottom
-	n, lo, hi := c.extent()
-	x := func(i float64) float64 { return left + (i-1)/math.Max(float64(n-1), 1)*pw }
-	y := func(v float64) float64 { return top + (hi-v)/(hi-lo)*ph }
+	c = c.translated()
+	l := c.layout()
+	left, top, pw, ph := l.left, l.top, l.pw, l.ph
 
-	cv.begin(w, h)
+	cv.begin(l.w, l.h)
 	cv.text(left+pw/2, 22, 15, middle, c.Title)
-	for _, v := range ticks(lo, hi, 5) { // horizontal grid and y labels
-		cv.line([]point{{left, y(v)}, {left + pw, y(v)}}, "#ddd", 1)
-		cv.text(left-6, y(v)+4, 12, end, trimFloat(v))
+	for _, v := range ticks(l.lo, l.hi, 5) { // horizontal grid and y labels
+		cv.line([]point{{left, l.y(v)}, {left + pw, l.y(v)}}, "#ddd", 1)
+		cv.text(left-6, l.y(v)+4, 12, end, trimFloat(v))
 	}
-	for _, i := range ticks(1, float64(n), min(n, 10)) { // x labels at whole epochs
+	for _, i := range ticks(1, float64(l.n), min(l.n, 10)) { // x labels at whole epochs
 		if i == math.Trunc(i) {
-			cv.text(x(i), top+ph+16, 12, middle, fmt.Sprint(i))
+			cv.text(l.x(i), top+ph+16, 12, middle, fmt.Sprint(i))
 		}
 	}
 	cv.line([]point{{left, top}, {left + pw, top}, {left + pw, top + ph}, {left, top + ph}, {left, top}}, "#888", 1)
-	cv.text(left+pw/2, h-8, 12, middle, c.XLabel)
+	cv.text(left+pw/2, l.h-8, 12, middle, c.XLabel)
 	cv.verticalText(16, top+ph/2, 12, c.YLabel)
 	for k, s := range c.Series {
 		col := palette[k%len(palette)]
-		var pts []point
-		for i, v := range s.Values {
-			pts = append(pts, point{x(float64(i + 1)), y(v)})
-		}
+		pts := l.points(s)
 		cv.line(pts, col, 2)
 		for _, p := range pts {
 			cv.dot(p, 2.5, col)
 		}
-		// Legend, top left inside the plot (matplotlib's loc='upper left').
-		ly := top + 16 + float64(k)*16
-		cv.line([]point{{left + 10, ly - 4}, {left + 30, ly - 4}}, col, 2)
-		cv.text(left+36, ly, 12, start, s.Name)
 	}
+	// The legend, drawn last, in the box layout chose where no line runs.
+	for k, s := range c.Series {
+		col := palette[k%len(palette)]
+		ly := l.legend.y0 + legendBaseline + float64(k)*legendRow
+		cv.line([]point{{l.legend.x0 + 4, ly - 4}, {l.legend.x0 + 4 + legendKey, ly - 4}}, col, 2)
+		cv.text(l.legend.x0+legendText, ly, 12, start, s.Name)
+	}
+}
+
+// translated is the chart with its labels in the workbook's language (see
+// Language): the labels a notebook's code gives are English, or the
+// tutorial's Chinese.
+func (c LineChart) translated() LineChart {
+	c.Title, c.XLabel, c.YLabel = tr(c.Title), tr(c.XLabel), tr(c.YLabel)
+	c.Series = slices.Clone(c.Series)
+	for i := range c.Series {
+		c.Series[i].Name = tr(c.Series[i].Name)
+	}
+	return c
+}
+
+// The legend's rows: a key line legendKey wide, the series' name at
+// legendText from the box's left edge, baselines legendRow apart.
+const (
+	legendRow      = 16.0
+	legendKey      = 20.0
+	legendText     = 30.0
+	legendBaseline = 14.0 // the first row's baseline below the box's top
+	legendClear    = 6.0  // how far lines and dots keep from the box
+)
+
+// rect is a box in CSS pixels.
+type rect struct{ x0, y0, x1, y1 float64 }
+
+// chartLayout is where a LineChart draws: the plot area, the data's ranges
+// and the legend's box.
+type chartLayout struct {
+	w, h, left, top, pw, ph float64
+	n                       int
+	lo, hi                  float64
+	legend                  rect
+}
+
+func (l chartLayout) x(i float64) float64 {
+	return l.left + (i-1)/math.Max(float64(l.n-1), 1)*l.pw
+}
+
+func (l chartLayout) y(v float64) float64 { return l.top + (l.hi-v)/(l.hi-l.lo)*l.ph }
+
+// points is where a series' values are drawn.
+func (l chartLayout) points(s Series) []point {
+	pts := make([]point, len(s.Values))
+	for i, v := range s.Values {
+		pts[i] = point{l.x(float64(i + 1)), l.y(v)}
+	}
+	return pts
+}
+
+// layout places the plot and the legend. The legend goes into the first
+// corner of the plot (upper left, as the tutorial's loc='upper left', then
+// upper right, lower right, lower left, then the middle of the top and of
+// the bottom edge) where no line or dot of the data passes under it; when
+// every one is crossed, the plot narrows and the legend stands to its right.
+func (c LineChart) layout() chartLayout {
+	w, h := float64(orDefault(c.Width, 640)), float64(orDefault(c.Height, 360))
+	l := chartLayout{w: w, h: h, left: 64, top: 36}
+	l.pw, l.ph = w-l.left-20, h-l.top-48
+	l.n, l.lo, l.hi = c.extent()
+	bw, bh := legendText+4, legendRow*float64(len(c.Series))+4
+	for _, s := range c.Series {
+		bw = math.Max(bw, legendText+shape(s.Name).width*12/emUnits+4)
+	}
+	xl, xr, xm := l.left+6, l.left+l.pw-6-bw, l.left+(l.pw-bw)/2
+	yt, yb := l.top+2, l.top+l.ph-2-bh
+	for _, at := range []point{{xl, yt}, {xr, yt}, {xr, yb}, {xl, yb}, {xm, yt}, {xm, yb}} {
+		l.legend = rect{at.X, at.Y, at.X + bw, at.Y + bh}
+		if !c.crosses(l, l.legend) {
+			return l
+		}
+	}
+	l.pw = math.Max(w-l.left-bw-16, w/3)
+	l.legend = rect{l.left + l.pw + 8, l.top, l.left + l.pw + 8 + bw, l.top + bh}
+	return l
+}
+
+// crosses reports whether a line or a dot of the data, as laid out by l,
+// comes within legendClear of the box.
+func (c LineChart) crosses(l chartLayout, box rect) bool {
+	box = rect{box.x0 - legendClear, box.y0 - legendClear, box.x1 + legendClear, box.y1 + legendClear}
+	for _, s := range c.Series {
+		pts := l.points(s)
+		for i := range pts {
+			if segmentInRect(pts[max(i-1, 0)], pts[i], box) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// segmentInRect reports whether the segment from p to q meets the box
+// (Liang–Barsky clipping; p == q is a point).
+func segmentInRect(p, q point, r rect) bool {
+	t0, t1 := 0.0, 1.0
+	dx, dy := q.X-p.X, q.Y-p.Y
+	for _, e := range [4][2]float64{{-dx, p.X - r.x0}, {dx, r.x1 - p.X}, {-dy, p.Y - r.y0}, {dy, r.y1 - p.Y}} {
+		d, dist := e[0], e[1]
+		switch {
+		case d == 0:
+			if dist < 0 { // parallel to this edge and outside it
+				return false
+			}
+		case d < 0:
+			t0 = math.Max(t0, dist/d)
+		default:
+			t1 = math.Min(t1, dist/d)
+		}
+	}
+	return t0 <= t1
 }
 
 // extent returns the number of points and a y range with a little margin.
@@ -113,13 +223,23 @@ func ticks(lo, hi float64, count int) []float64 {
 	}
 	var out []float64
 	for v := math.Ceil(lo/step) * step; v <= hi+step*1e-9; v += step {
-		out = append(out, math.Round(v/step)*step)
+		t := math.Round(v/step) * step
+		if t == 0 {
+			t = 0 // a tick just below 0 rounds to -0: make it 0
+		}
+		out = append(out, t)
 	}
 	return out
 }
 
+// trimFloat writes v with at most four decimals and no trailing zeros.
+// Whatever rounds to zero reads "0", never "-0".
 func trimFloat(v float64) string {
-	return strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.4f", v), "0"), ".")
+	s := strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.4f", v), "0"), ".")
+	if s == "-0" {
+		return "0"
+	}
+	return s
 }
 
 // ShowChart displays the chart inline in a GoNB notebook, as SVG with a PNG
@@ -136,7 +256,7 @@ func showChartAs(id string, c LineChart) {
 	}
 	data := map[protocol.MIMEType]any{
 		protocol.MIMEImageSVG:  c.SVG(),
-		protocol.MIMETextPlain: "chart: " + c.Title,
+		protocol.MIMETextPlain: fmt.Sprintf(tr("chart: %s"), tr(c.Title)),
 	}
 	if png, err := c.PNG(); err == nil {
 		data[protocol.MIMEImagePNG] = png

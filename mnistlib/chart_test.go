@@ -3,10 +3,12 @@ package mnistlib
 import (
 	"bytes"
 	"encoding/xml"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
 	"io"
+	"math"
 	"os"
 	"slices"
 	"strings"
@@ -309,4 +311,214 @@ func TestChartOfOneEpoch(t *testing.T) {
 			t.Errorf("%s: %v", metric, err)
 		}
 	}
+}
+
+// Ticks and labels never read "-0": a range that starts just below zero (a
+// loss near 0, with the chart's margin under it) has a tick at 0, and
+// whatever rounds to zero is written "0".
+func TestNoNegativeZero(t *testing.T) {
+	cases := []struct {
+		lo, hi float64
+		want   string
+	}{
+		{-0.0001, 0.3, "[0 0.1 0.2 0.3]"},
+		{-0.04, 0.5, "[0 0.2 0.4]"},
+		{-0.024, 0.324, "[0 0.1 0.2 0.3]"},
+		{-0.3, 0.3, "[-0.2 0 0.2]"},
+	}
+	for _, c := range cases {
+		got := ticks(c.lo, c.hi, 5)
+		if s := fmtFloats(got); s != c.want {
+			t.Errorf("ticks(%v, %v) read %s, want %s", c.lo, c.hi, s, c.want)
+		}
+		for _, v := range got {
+			if v == 0 && math.Signbit(v) {
+				t.Errorf("ticks(%v, %v) hold -0", c.lo, c.hi)
+			}
+		}
+	}
+	for _, v := range []float64{math.Copysign(0, -1), -0.00001, -0.00004999} {
+		if s := trimFloat(v); s != "0" {
+			t.Errorf("trimFloat(%g) = %q, want \"0\"", v, s)
+		}
+	}
+	// A loss chart whose validation loss comes down to 0: the y axis starts
+	// below 0 and its labels are plain numbers.
+	c := HistoryChart(History{Loss: []float64{0.30, 0.08, 0.02, 0.004}, ValLoss: []float64{0.10, 0.04, 0.01, 0}}, "loss", false)
+	doc := parseSVG(t, c.SVG())
+	for _, l := range append(doc.labels, doc.texts...) {
+		if strings.HasPrefix(l, "-0") && strings.Trim(l, "-0.") == "" {
+			t.Errorf("a label reads %q", l)
+		}
+	}
+	if !slices.Contains(doc.labels, "0") {
+		t.Errorf("no tick labelled 0 in %q", doc.labels)
+	}
+}
+
+// The legend stands where no line passes: in the first corner of the plot
+// that the data leaves free, else beside the plot. Read from the SVG: the
+// legend is its keys (the coloured lines without dots) and its names; the
+// data is the lines through the dots.
+func TestLegendCoversNoLine(t *testing.T) {
+	cases := []struct {
+		name   string
+		series [][]float64
+		where  string // upper left, upper right, lower right, lower left, upper middle, lower middle, outside
+	}{
+		// 08's CNN: training accuracy (with dropout on) starts low, validation
+		// starts high, under the old legend in the upper left.
+		{"accuracy, validation above from the start", [][]float64{
+			{0.80, 0.975, 0.982, 0.986, 0.989, 0.991, 0.993, 0.994, 0.995, 0.996},
+			{0.975, 0.985, 0.987, 0.988, 0.989, 0.989, 0.990, 0.990, 0.991, 0.991}}, "lower right"},
+		{"accuracy, quick mode's two epochs", [][]float64{{0.55, 0.93}, {0.90, 0.95}}, "lower right"},
+		{"loss", [][]float64{{0.5, 0.15, 0.1, 0.07, 0.05}, {0.2, 0.12, 0.09, 0.085, 0.08}}, "upper right"},
+		{"loss, quick mode's two epochs", [][]float64{{1.2, 0.35}, {0.45, 0.30}}, "upper right"},
+		{"one epoch", [][]float64{{0.8}, {0.9}}, "upper right"}, // the dots stand on the left edge, beside the old legend
+		{"09's three models", [][]float64{
+			{0.970, 0.975, 0.978, 0.977, 0.979},
+			{0.960, 0.970, 0.974, 0.976, 0.977},
+			{0.984, 0.987, 0.988, 0.989, 0.990}}, "lower right"},
+		{"lines through every corner", [][]float64{{1, 0, 0.5, 0.5, 0, 1}, {0, 1, 0.5, 0.5, 1, 0}}, "upper middle"},
+		{"lines through every corner and the middle", [][]float64{{1, 0, 1, 0, 1, 0, 1, 0, 1}, {0, 1, 0, 1, 0, 1, 0, 1, 0}, {1, 1, 1, 1, 1, 1, 1, 1, 1}, {0, 0, 0, 0, 0, 0, 0, 0, 0}}, "outside"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c := LineChart{Title: "chart", XLabel: "epoch", YLabel: "value"}
+			for k, v := range tc.series {
+				c.Series = append(c.Series, Series{Name: []string{"train accuracy", "validation accuracy", "cnn", "mlp_dropout"}[k], Values: v})
+			}
+			lines, keys, legend, plot := readChart(t, c.SVG(), c)
+			if len(keys) != len(c.Series) {
+				t.Fatalf("%d legend keys, want %d", len(keys), len(c.Series))
+			}
+			for _, seg := range lines {
+				// A line is 2 px wide, its dots 2.5 px in radius: keep them clear of the box.
+				if meets(seg, area{legend.x0 - 3, legend.y0 - 3, legend.x1 + 3, legend.y1 + 3}) {
+					t.Errorf("the legend %v covers the line from %v to %v", legend, seg[0], seg[1])
+				}
+			}
+			if legend.x0 < 0 || legend.y0 < 0 || legend.x1 > 640 || legend.y1 > 360 {
+				t.Errorf("the legend %v leaves the 640×360 chart", legend)
+			}
+			where := map[bool]string{true: "upper", false: "lower"}[legend.y0 < (plot.y0+plot.y1)/2]
+			switch mid := (legend.x0 + legend.x1) / 2; {
+			case legend.x0 > plot.x1:
+				where = "outside"
+			case math.Abs(mid-(plot.x0+plot.x1)/2) < 2:
+				where += " middle"
+			case mid < (plot.x0+plot.x1)/2:
+				where += " left"
+			default:
+				where += " right"
+			}
+			if where != tc.where {
+				t.Errorf("the legend %v is in the %s, want the %s", legend, where, tc.where)
+			}
+		})
+	}
+}
+
+// area is a box in CSS pixels.
+type area struct{ x0, y0, x1, y1 float64 }
+
+// meets reports whether a segment comes into the box, by walking along it in
+// steps of a tenth of a pixel.
+func meets(seg [2]point, r area) bool {
+	n := math.Ceil(math.Hypot(seg[1].X-seg[0].X, seg[1].Y-seg[0].Y) * 10)
+	for i := 0.0; i <= n; i++ {
+		f := i / math.Max(n, 1)
+		x, y := seg[0].X+f*(seg[1].X-seg[0].X), seg[0].Y+f*(seg[1].Y-seg[0].Y)
+		if x >= r.x0 && x <= r.x1 && y >= r.y0 && y <= r.y1 {
+			return true
+		}
+	}
+	return false
+}
+
+// readChart reads the drawn segments of a chart's data and its legend from
+// the SVG: a polyline of a series' colour whose every point has a dot is
+// data, one without dots a legend key; the legend's box holds the keys and
+// the names' glyphs (from their transform and the font's advances); the
+// plot is the grey frame.
+func readChart(t *testing.T, svg string, c LineChart) (lines [][2]point, keys [][]point, box, plot area) {
+	t.Helper()
+	parsePoints := func(s string) (pts []point) {
+		for _, xy := range strings.Fields(s) {
+			var p point
+			if _, err := fmt.Sscanf(xy, "%g,%g", &p.X, &p.Y); err != nil {
+				t.Fatalf("points %q: %v", s, err)
+			}
+			pts = append(pts, p)
+		}
+		return pts
+	}
+	dots := map[point]bool{}
+	var polylines [][]point
+	box = area{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
+	add := func(x0, y0, x1, y1 float64) {
+		box = area{math.Min(box.x0, x0), math.Min(box.y0, y0), math.Max(box.x1, x1), math.Max(box.y1, y1)}
+	}
+	names := map[string]bool{}
+	for _, s := range c.Series {
+		names[s.Name] = true
+	}
+	dec := xml.NewDecoder(strings.NewReader(svg))
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		el, ok := tok.(xml.StartElement)
+		if !ok {
+			continue
+		}
+		attr := map[string]string{}
+		for _, a := range el.Attr {
+			attr[a.Name.Local] = a.Value
+		}
+		switch el.Name.Local {
+		case "circle":
+			var p point
+			fmt.Sscanf(attr["cx"]+" "+attr["cy"], "%g %g", &p.X, &p.Y)
+			dots[p] = true
+		case "polyline":
+			if pts := parsePoints(attr["points"]); attr["stroke"] == "#888" && len(pts) == 5 {
+				plot = area{pts[0].X, pts[0].Y, pts[2].X, pts[2].Y}
+			}
+			if slices.Contains(palette, attr["stroke"]) {
+				polylines = append(polylines, parsePoints(attr["points"]))
+			}
+		case "g":
+			if !names[attr["aria-label"]] {
+				continue
+			}
+			var x, y, k float64
+			if _, err := fmt.Sscanf(attr["transform"], "translate(%g %g) scale(%g)", &x, &y, &k); err != nil {
+				t.Fatalf("legend name %q placed by %q: %v", attr["aria-label"], attr["transform"], err)
+			}
+			l := shape(attr["aria-label"])
+			add(x, y-l.ascent*k, x+l.width*k, y+l.descent*k)
+		}
+	}
+	for _, pts := range polylines {
+		data := true
+		for _, p := range pts {
+			data = data && dots[p]
+		}
+		if !data {
+			keys = append(keys, pts)
+			for _, p := range pts {
+				add(p.X, p.Y-1, p.X, p.Y+1) // the key is 2 px thick
+			}
+			continue
+		}
+		for i := range pts {
+			lines = append(lines, [2]point{pts[max(i-1, 0)], pts[i]})
+		}
+	}
+	return lines, keys, box, plot
 }

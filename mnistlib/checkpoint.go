@@ -10,20 +10,26 @@ package mnistlib
 // Besides the weights it keeps the optimizer state (Adam moments, step counters) and the
 // random state, so training resumes where it stopped.
 //
-// Save never deletes what it did not make: it refuses a target that is a file or a folder
-// that is not a checkpoint, and the folders it makes beside the checkpoint have private
-// names, ".<name>.tmp-<hex>" and ".<name>.old-<hex>". Save is atomic: it writes a temporary
-// folder, then swaps it in with renames, so an interrupted Save never damages the last good
-// checkpoint. If it was interrupted between its two renames, the last good checkpoint is in
-// a ".<name>.old-<hex>" folder and Load finds it there.
+// Save never deletes what it did not make: it refuses a target that is a file, a link or a
+// folder that is not a checkpoint, and the folders it makes beside the checkpoint have
+// private names, ".<name>.tmp-<hex>" and ".<name>.old-<hex>". Save is atomic: it writes a
+// temporary folder, then swaps it in with renames, so an interrupted Save never damages the
+// last good checkpoint. Before its first rename it writes a journal, ".<name>.swap", naming
+// its backup and its new folder: if it is interrupted between its two renames (the
+// checkpoint missing, both folders there), Load reads the backup and the next Save puts it
+// back. A backup no journal vouches for is never read (a checkpoint the user deleted stays
+// deleted), and the next Save removes it.
 //
 // Saves and loads of one checkpoint take turns through a lock file beside it,
 // ".<name>.lock" (kept: removing a lock file races with its next user): a Save holds it
 // exclusively for its swap and for clearing what killed saves left, readers hold it shared
 // while they read. So concurrent saves both succeed, the last one to swap wins, and a reader
 // sees a whole checkpoint. Each Save also locks its own temporary folder while writing it,
-// which tells a running save's folder from a killed one's. See lock_unix.go and, for
-// platforms without the lock, lock_other.go.
+// which tells a running save's folder from a killed one's. The lock file and the journal are
+// opened without following links. See lock_unix.go and, for platforms without the lock,
+// lock_other.go.
+//
+// Load trusts nothing in the folder: checkpoint_validate.go checks every byte it reads.
 
 import (
 	"bytes"
@@ -117,23 +123,35 @@ func canonicalJSON(raw json.RawMessage) json.RawMessage {
 }
 
 // Save writes the model (config, history, weights and optimizer state) to the folder dir,
-// replacing any checkpoint there. It refuses to replace a file, or a folder that is not a
-// checkpoint.
-func (m *Model) Save(dir string) (err error) {
+// replacing any checkpoint there. It refuses to replace a file, a link, or a folder that is
+// not a checkpoint. When writing fails, the error says how much room the checkpoint needs.
+func (m *Model) Save(dir string) error {
+	size, err := m.save(dir)
+	if err != nil && size > 0 {
+		return fmt.Errorf("%w (the checkpoint needs %s)", err, byteSize(size))
+	}
+	return err
+}
+
+// save is Save; it returns the checkpoint's size once it is known, even when
+// writing fails.
+func (m *Model) save(dir string) (size int64, err error) {
 	dir = filepath.Clean(dir)
 	if err := checkTarget(dir); err != nil {
-		return fmt.Errorf("save: %w", err)
+		return 0, fmt.Errorf("save: %w", err)
 	}
 	manJSON, weights, err := m.encode(dir)
 	if err != nil {
-		return err
+		return 0, err
 	}
+	manJSON = append(manJSON, '\n')
+	size = int64(len(manJSON) + len(weights))
 	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
-		return fmt.Errorf("save %s: %w", dir, err)
+		return size, fmt.Errorf("save %s: %w", dir, err)
 	}
 	tmp, tmpLock, err := newTempFolder(dir)
 	if err != nil {
-		return fmt.Errorf("save %s: %w", dir, err)
+		return size, fmt.Errorf("save %s: %w", dir, err)
 	}
 	defer tmpLock.Close() // After the swap or the clean-up below: the folder is ours until then.
 	defer func() {
@@ -141,19 +159,38 @@ func (m *Model) Save(dir string) (err error) {
 			_ = os.RemoveAll(tmp)
 		}
 	}()
-	if err := writeFileSync(filepath.Join(tmp, weightsFile), weights); err != nil {
-		return fmt.Errorf("save %s: %w", dir, err)
-	}
-	if err := writeFileSync(filepath.Join(tmp, manifestFile), append(manJSON, '\n')); err != nil {
-		return fmt.Errorf("save %s: %w", dir, err)
+	for _, f := range []struct {
+		name string
+		data []byte
+	}{{weightsFile, weights}, {manifestFile, manJSON}} {
+		if err := writeCheckpointFile(filepath.Join(tmp, f.name), f.data); err != nil {
+			return size, fmt.Errorf("save %s: %w", dir, err)
+		}
 	}
 	if err := syncDir(tmp); err != nil {
-		return fmt.Errorf("save %s: %w", dir, err)
+		return size, fmt.Errorf("save %s: %w", dir, err)
 	}
 	if err := swapIn(dir, tmp); err != nil {
-		return fmt.Errorf("save %s: %w", dir, err)
+		return size, fmt.Errorf("save %s: %w", dir, err)
 	}
-	return nil
+	return size, nil
+}
+
+// writeCheckpointFile writes a checkpoint file durably; tests replace it to fail as a full
+// disk would.
+var writeCheckpointFile = writeFileSync
+
+// byteSize writes a size for a reader: "2.9 MB", "840 kB", "312 bytes".
+func byteSize(n int64) string {
+	switch {
+	case n >= 1e9:
+		return fmt.Sprintf("%.1f GB", float64(n)/1e9)
+	case n >= 1e6:
+		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
+	case n >= 1e3:
+		return fmt.Sprintf("%.0f kB", float64(n)/1e3)
+	}
+	return fmt.Sprintf("%d bytes", n)
 }
 
 // encode makes model.json (checksum included) and weights.bin.
@@ -184,15 +221,19 @@ func (m *Model) encode(dir string) (manJSON, weights []byte, err error) {
 	return manJSON, weights, nil
 }
 
-// checkTarget refuses a dir that Save must not replace: a file, or a folder with files
-// but no model.json (the user's, not a checkpoint). An absent or empty folder is fine.
+// checkTarget refuses a dir that Save must not replace: a file, a link (its swap would
+// replace the link, not the folder it leads to), or a folder with files but no model.json
+// (the user's, not a checkpoint). An absent or empty folder is fine.
 func checkTarget(dir string) error {
-	info, err := os.Stat(dir)
+	info, err := os.Lstat(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return nil
 	case err != nil:
 		return fmt.Errorf("cannot save a checkpoint to %s: %w", dir, err)
+	case info.Mode()&fs.ModeSymlink != 0:
+		target, _ := os.Readlink(dir)
+		return fmt.Errorf("%s is a link (to %s); not replacing it: save to the folder it leads to, or remove the link", dir, target)
 	case !info.IsDir():
 		return fmt.Errorf("%s is a file, not a checkpoint folder; not replacing it: move the file or save to another folder", dir)
 	}
@@ -208,10 +249,12 @@ func checkTarget(dir string) error {
 	return nil
 }
 
-// checkSavable tells, before any training, whether Save(dir) could succeed: dir is absent
-// or a checkpoint, and the nearest existing folder above it takes a new folder (Save makes
-// the missing ones, and its temporary folder, there). It leaves nothing behind.
-func checkSavable(dir string) error {
+// checkSavable tells, before any training, whether Save(dir) of a checkpoint of need bytes
+// could succeed: dir is absent or a checkpoint, and the nearest existing folder above it
+// takes a new folder (Save makes the missing ones, and its temporary folder, there) and has
+// room for need bytes (the last checkpoint stays until the new one is written). It leaves
+// nothing behind.
+func checkSavable(dir string, need int64) error {
 	dir = filepath.Clean(dir)
 	if err := checkTarget(dir); err != nil {
 		return err
@@ -234,6 +277,13 @@ func checkSavable(dir string) error {
 		return fmt.Errorf("cannot save a checkpoint to %s: %w; choose a folder you can write to", dir, err)
 	}
 	_ = os.Remove(probe)
+	if info, err := os.Lstat(lockPath(dir)); err == nil && !info.Mode().IsRegular() {
+		return fmt.Errorf("cannot save a checkpoint to %s: its lock file %s is %s; remove it (mnistlib makes its own)", dir, lockPath(dir), fileKind(info.Mode()))
+	}
+	if free, ok := freeSpace(parent); ok && free < need {
+		return fmt.Errorf("cannot save a checkpoint to %s: it needs %s, but only %s is free there; make room, or set $%s to a folder on another disk",
+			dir, byteSize(need), byteSize(free), EnvCheckpoints)
+	}
 	return nil
 }
 
@@ -279,12 +329,39 @@ func lockPath(dir string) string {
 	return filepath.Join(filepath.Dir(dir), "."+filepath.Base(dir)+".lock")
 }
 
+// journalPath is the journal a Save writes before its swap (see swapIn).
+func journalPath(dir string) string {
+	return filepath.Join(filepath.Dir(dir), "."+filepath.Base(dir)+".swap")
+}
+
+// errHostile marks a lock file or journal that is not the plain file mnistlib made.
+var errHostile = errors.New("not a regular file")
+
+// openPrivate opens one of the files a Save keeps beside a checkpoint (its lock
+// file, its journal) without following a link, so that nothing is created or
+// read where a link points, and without blocking on a FIFO; it must be a
+// regular file.
+func openPrivate(path string, flag int) (*os.File, error) {
+	if info, err := os.Lstat(path); err == nil && !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is %s: %w; remove it (mnistlib makes its own)", path, fileKind(info.Mode()), errHostile)
+	}
+	f, err := os.OpenFile(path, flag|openNoFollow|openNonBlock, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	if info, err := f.Stat(); err != nil || !info.Mode().IsRegular() {
+		f.Close()
+		return nil, fmt.Errorf("%s changed into something that is not a plain file: %w; remove it", path, errHostile)
+	}
+	return f, nil
+}
+
 // lockCheckpoint opens dir's lock file and locks it (waiting): shared to read, exclusive
 // to swap. Closing the file unlocks it.
 func lockCheckpoint(dir string, exclusive bool) (*os.File, error) {
-	f, err := os.OpenFile(lockPath(dir), os.O_RDWR|os.O_CREATE, 0o644)
-	if err != nil && !exclusive {
-		f, err = os.Open(lockPath(dir)) // A reader needs no write access to lock (flock).
+	f, err := openPrivate(lockPath(dir), os.O_RDWR|os.O_CREATE)
+	if err != nil && !exclusive && !errors.Is(err, errHostile) {
+		f, err = openPrivate(lockPath(dir), os.O_RDONLY) // A reader needs no write access to lock (flock).
 	}
 	if err != nil {
 		return nil, err
@@ -320,42 +397,126 @@ func newTempFolder(dir string) (tmp string, lock *os.File, err error) {
 	return tmp, lock, nil
 }
 
-// swapIn replaces the checkpoint dir with the complete folder tmp: dir → a private backup,
-// tmp → dir, then the backup goes. It holds the exclusive lock throughout, so concurrent
-// Saves swap one at a time (the last wins) and readers never catch dir missing.
+// swapIn replaces the checkpoint dir with the complete folder tmp: a journal naming
+// both folders, dir → a private backup, tmp → dir, then the journal and the backup go.
+// It holds the exclusive lock throughout, so concurrent Saves swap one at a time (the
+// last wins) and readers never catch dir missing.
 func swapIn(dir, tmp string) error {
 	lock, err := lockCheckpoint(dir, true)
 	if err != nil {
 		return err
 	}
 	defer lock.Close()
+	if err := finishSwap(dir); err != nil { // a killed Save's, first
+		return err
+	}
 	if err := checkTarget(dir); err != nil { // Something may have appeared while we wrote.
 		return err
 	}
+	// Every backup left now is one no journal vouches for: it goes, so that if this
+	// Save is killed between its renames, its own backup is the only one left.
 	parent, oldPrefix := filepath.Dir(dir), privatePrefix(dir, "old")
-	var old string
-	if _, err := os.Stat(dir); err == nil {
-		// Backups left by a killed Save are older than dir, so they go now: if this Save
-		// is killed between its renames, its own backup is the only one left.
-		if err := removePrivate(parent, oldPrefix, func(string) bool { return true }); err != nil {
-			return err
-		}
-		old = privateName(parent, oldPrefix)
-		if err := os.Rename(dir, old); err != nil {
-			return err
-		}
+	if err := removePrivate(parent, oldPrefix, func(string) bool { return true }); err != nil {
+		return err
 	}
+	if _, err := os.Lstat(dir); errors.Is(err, fs.ErrNotExist) {
+		err = os.Rename(tmp, dir) // nothing to replace: one rename, no journal
+		_ = syncDir(parent)
+		return err
+	}
+	old := privateName(parent, oldPrefix)
+	if err := writeJournal(dir, old, tmp); err != nil {
+		return err
+	}
+	swapStep("journal")
+	if err := os.Rename(dir, old); err != nil {
+		_ = os.Remove(journalPath(dir))
+		return err
+	}
+	swapStep("backup")
 	if err := os.Rename(tmp, dir); err != nil {
-		if old != "" {
-			_ = os.Rename(old, dir) // Put the last good checkpoint back.
-		}
+		_ = os.Rename(old, dir) // Put the last good checkpoint back.
+		_ = os.Remove(journalPath(dir))
 		return err
 	}
 	_ = syncDir(parent)
-	// The new checkpoint is in place: every backup (ours, or one a killed Save left) is
-	// superseded, and every temporary folder nobody holds belongs to a killed Save.
+	swapStep("swapped")
+	// The new checkpoint is in place: the journal and the backup are superseded, and
+	// every temporary folder nobody holds belongs to a killed Save.
+	_ = os.Remove(journalPath(dir))
 	_ = removePrivate(parent, oldPrefix, func(string) bool { return true })
 	_ = removePrivate(parent, privatePrefix(dir, "tmp"), unheld)
+	return nil
+}
+
+// swapStep is called after each step of a swap that replaces a checkpoint; tests
+// make it panic to leave what a Save killed at that step leaves.
+var swapStep = func(step string) {}
+
+// writeJournal records, durably and before the swap's first rename, the backup dir
+// is about to be renamed to and the folder that will replace it: one base name a line.
+func writeJournal(dir, old, tmp string) error {
+	path := journalPath(dir)
+	f, err := openPrivate(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(f, "%s\n%s\n", filepath.Base(old), filepath.Base(tmp))
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = syncDir(filepath.Dir(dir))
+	}
+	if err != nil {
+		_ = os.Remove(path)
+	}
+	return err
+}
+
+// interruptedSwap is the backup of dir that a Save interrupted between its two renames
+// left, or "": its journal names a backup and a new folder of dir that are both still
+// there (a private name each), and dir is missing. A backup of a swap that completed
+// (its new folder became dir) is never returned, so a deleted checkpoint stays deleted.
+func interruptedSwap(dir string) string {
+	if _, err := os.Lstat(dir); !errors.Is(err, fs.ErrNotExist) {
+		return ""
+	}
+	data, err := readInside(filepath.Dir(dir), filepath.Base(journalPath(dir)), 4096, -1)
+	if err != nil {
+		return ""
+	}
+	names := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
+	if len(names) != 2 || !isPrivate(names[0], privatePrefix(dir, "old")) || !isPrivate(names[1], privatePrefix(dir, "tmp")) {
+		return ""
+	}
+	old, tmp := filepath.Join(filepath.Dir(dir), names[0]), filepath.Join(filepath.Dir(dir), names[1])
+	if !isFolder(old) || !isFolder(tmp) {
+		return ""
+	}
+	return old
+}
+
+// isFolder reports whether path is a folder (not a link to one).
+func isFolder(path string) bool {
+	info, err := os.Lstat(path)
+	return err == nil && info.IsDir()
+}
+
+// finishSwap completes what a Save killed during its swap left, under the exclusive
+// lock: the backup it made goes back in place; any journal goes.
+func finishSwap(dir string) error {
+	if old := interruptedSwap(dir); old != "" {
+		if err := os.Rename(old, dir); err != nil {
+			return fmt.Errorf("putting back the checkpoint an interrupted save left in %s: %w", old, err)
+		}
+	}
+	if err := os.Remove(journalPath(dir)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
 	return nil
 }
 
@@ -398,8 +559,15 @@ func unheld(path string) bool {
 	return flock(f, true, false) == nil
 }
 
-// Load reads the model saved in the folder dir by Save.
-func Load(dir string) (*Model, error) {
+// Load reads the model saved in the folder dir by Save. Whatever the folder holds, it
+// returns an error rather than crash, hang or take more memory than the model it
+// describes: see checkpoint_validate.go.
+func Load(dir string) (m *Model, err error) {
+	defer recoverInto(&err, dir)
+	return load(dir)
+}
+
+func load(dir string) (*Model, error) {
 	man, weights, dir, err := readCheckpoint(dir)
 	if err != nil {
 		return nil, err
@@ -414,11 +582,23 @@ func Load(dir string) (*Model, error) {
 	return m, nil
 }
 
+// recoverInto turns a panic while loading dir into an error. It is the last line
+// of defence: readFolder checks everything a model is built from beforehand.
+func recoverInto(err *error, dir string) {
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("checkpoint %s: cannot be loaded (%v); delete the folder and train again, or restore a good copy", dir, r)
+	}
+}
+
 // LoadCheckpoint loads the model that Fit saved under a Checkpoint name
 // (a folder in CheckpointDir()): the notebooks' later cells reach a model
 // trained in an earlier cell this way.
 func LoadCheckpoint(name string) (*Model, error) {
-	m, err := Load(checkpointPath(name))
+	dir, err := checkpointPath(name)
+	if err != nil {
+		return nil, err
+	}
+	m, err := Load(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("no checkpoint %q yet: run the cell that trains it (Fit with Checkpoint: %q) first", name, name)
 	}
@@ -428,7 +608,8 @@ func LoadCheckpoint(name string) (*Model, error) {
 // LoadWeights replaces the model's weights, optimizer state and history with those saved in dir.
 // The checkpoint must hold the same layers (for a FromGraph model: variables of the same names
 // and shapes).
-func (m *Model) LoadWeights(dir string) error {
+func (m *Model) LoadWeights(dir string) (err error) {
+	defer recoverInto(&err, dir)
 	man, weights, dir, err := readCheckpoint(dir)
 	if err != nil {
 		return err
@@ -445,80 +626,34 @@ func (m *Model) LoadWeights(dir string) error {
 
 // readCheckpoint reads and checks model.json and weights.bin, under the shared checkpoint
 // lock so that no Save swaps them meanwhile. It returns the folder it read (dir, or the
-// backup an interrupted Save left).
+// backup a Save interrupted during its swap left, see interruptedSwap).
 func readCheckpoint(dir string) (man manifest, weights []byte, _ string, err error) {
 	dir = filepath.Clean(dir)
-	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) && backup(dir) == "" {
+	notExist := fmt.Errorf("checkpoint %s: folder does not exist (%w)", dir, fs.ErrNotExist)
+	if _, err := os.Lstat(dir); errors.Is(err, fs.ErrNotExist) && interruptedSwap(dir) == "" {
 		// Nothing to read: answer without making a lock file beside a folder that is not there.
-		return man, nil, dir, fmt.Errorf("checkpoint %s: folder does not exist (%w)", dir, fs.ErrNotExist)
+		return man, nil, dir, notExist
 	}
 	// Lock only what is a checkpoint (or its backup): reading a folder of the user's
 	// that is not one must leave no lock file beside it. Without the lock (a
-	// read-only place, where nobody saves either) the read goes on alone.
-	if _, err := os.Stat(filepath.Join(dir, manifestFile)); err == nil || backup(dir) != "" {
-		if lock, err := lockCheckpoint(dir, false); err == nil {
+	// read-only place, where nobody saves either) the read goes on alone; a lock
+	// file that is a link or a FIFO is an error.
+	if _, err := os.Lstat(filepath.Join(dir, manifestFile)); err == nil || interruptedSwap(dir) != "" {
+		lock, err := lockCheckpoint(dir, false)
+		if errors.Is(err, errHostile) {
+			return man, nil, dir, fmt.Errorf("checkpoint %s: its lock file %w", dir, err)
+		} else if err == nil {
 			defer lock.Close()
 		}
 	}
 	from := dir
-	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
-		if from = backup(dir); from == "" {
-			return man, nil, dir, fmt.Errorf("checkpoint %s: folder does not exist (%w)", dir, fs.ErrNotExist)
+	if _, err := os.Lstat(dir); errors.Is(err, fs.ErrNotExist) {
+		if from = interruptedSwap(dir); from == "" {
+			return man, nil, dir, notExist
 		}
 	}
 	man, weights, err = readFolder(from)
 	return man, weights, from, err
-}
-
-// backup is the last good checkpoint a Save interrupted between its renames left beside
-// dir (the newest backup with a manifest), or "".
-func backup(dir string) string {
-	entries, err := os.ReadDir(filepath.Dir(dir))
-	if err != nil {
-		return ""
-	}
-	best, bestTime := "", time.Time{}
-	for _, e := range entries {
-		if !isPrivate(e.Name(), privatePrefix(dir, "old")) {
-			continue
-		}
-		path := filepath.Join(filepath.Dir(dir), e.Name())
-		if info, err := os.Stat(filepath.Join(path, manifestFile)); err == nil && info.ModTime().After(bestTime) {
-			best, bestTime = path, info.ModTime()
-		}
-	}
-	return best
-}
-
-// readFolder reads and checks one checkpoint folder.
-func readFolder(dir string) (man manifest, weights []byte, err error) {
-	manJSON, err := os.ReadFile(filepath.Join(dir, manifestFile))
-	if errors.Is(err, fs.ErrNotExist) {
-		return man, nil, fmt.Errorf("checkpoint %s: no %s in the folder (not a checkpoint?)", dir, manifestFile)
-	} else if err != nil {
-		return man, nil, fmt.Errorf("checkpoint %s: %w", dir, err)
-	}
-	if err := json.Unmarshal(manJSON, &man); err != nil {
-		return man, nil, fmt.Errorf("checkpoint %s: corrupt %s: %w; delete the folder and train again, or restore a good copy", dir, manifestFile, err)
-	}
-	if man.Format != checkpointFormat {
-		return man, nil, fmt.Errorf("checkpoint %s: format %q in %s, but this mnistlib reads only %q; delete the folder and train again",
-			dir, man.Format, manifestFile, checkpointFormat)
-	}
-	if weights, err = os.ReadFile(filepath.Join(dir, weightsFile)); err != nil {
-		return man, nil, fmt.Errorf("checkpoint %s: %w", dir, err)
-	}
-	if sum, err := checksum(man, weights); err != nil || sum != man.SHA256 {
-		return man, nil, fmt.Errorf("checkpoint %s: corrupt: the checksum in %s does not match %s and the rest of %s; delete the folder and train again, or restore a good copy",
-			dir, manifestFile, weightsFile, manifestFile)
-	}
-	for _, sv := range man.Variables {
-		want := int64(shapes.Make(sv.DType, sv.Shape...).ByteSize())
-		if sv.Offset < 0 || sv.Bytes != want || sv.Offset+sv.Bytes > int64(len(weights)) {
-			return man, nil, fmt.Errorf("checkpoint %s: corrupt entry for %s in %s; delete the folder and train again, or restore a good copy", dir, sv.Path, manifestFile)
-		}
-	}
-	return man, weights, nil
 }
 
 // restore builds the model with the checkpoint's values already in its store, so
@@ -527,7 +662,7 @@ func readFolder(dir string) (man manifest, weights []byte, err error) {
 // ones, and takes the checkpoint's history.
 func (m *Model) restore(man manifest, weights []byte, dir string) error {
 	if err := m.buildWith(func() error { return m.copyVariables(man, weights, dir) }); err != nil {
-		return fmt.Errorf("checkpoint %s: %w", dir, err)
+		return fmt.Errorf("checkpoint %s: its weights do not fit its layers (%w); delete the folder and train again, or restore a good copy", dir, err)
 	}
 	if err := m.checkVariables(man, dir); err != nil {
 		return err
@@ -602,7 +737,7 @@ func (m *Model) copyVariables(man manifest, weights []byte, dir string) error {
 }
 
 func writeFileSync(path string, data []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL|openNoFollow, 0o644)
 	if err != nil {
 		return err
 	}
@@ -717,7 +852,7 @@ func (s modelSpec) describe() string {
 	}
 	var parts []string
 	for _, sl := range s.Layers {
-		parts = append(parts, sl.ClassName+string(sl.Config))
+		parts = append(parts, sl.ClassName+string(canonicalJSON(sl.Config)))
 	}
 	return strings.Join(parts, ", ")
 }

@@ -2,8 +2,11 @@ package mnistlib
 
 import (
 	"bufio"
+	"cmp"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -154,7 +157,7 @@ func TestCheckpointSavable(t *testing.T) {
 			root := t.TempDir()
 			dir := tc.setUp(t, filepath.Join(root, "mlp"))
 			before := tree(root)
-			err := checkSavable(dir)
+			err := checkSavable(dir, 0)
 			if tc.wantErr == "" && err != nil {
 				t.Errorf("checkSavable(%s): %v", dir, err)
 			}
@@ -412,52 +415,116 @@ func TestCheckpointManifestChecked(t *testing.T) {
 	}
 }
 
-// After a Save interrupted between its renames, Load reads the backup; the next Save
-// removes it and a killed save's temporary folder, but not a running save's.
+// killSwapAt saves m to dir as a Save killed at the given step of its swap
+// would: swapStep panics there, and nothing after it runs (the deferred clean-up
+// sees no error, as a killed process runs none). The temporary folder's lock is
+// dropped, as the kernel drops a dead process's.
+func killSwapAt(t *testing.T, m *Model, dir, step string) {
+	t.Helper()
+	type killed struct{}
+	swapStep = func(s string) {
+		if s == step {
+			panic(killed{})
+		}
+	}
+	defer func() {
+		swapStep = func(string) {}
+		if r := recover(); r != (killed{}) {
+			t.Fatalf("the Save was not stopped at %q: %v", step, r)
+		}
+	}()
+	_ = m.Save(dir)
+}
+
+// A Save killed at any step of its swap leaves the last good checkpoint, or the new
+// one, to Load; the next Save finishes or clears what it left, but not a running
+// save's folder. A checkpoint deleted afterwards stays deleted: the backup is never
+// read once the swap it belongs to has put the new folder in place.
 func TestCheckpointRecoversInterruptedSwap(t *testing.T) {
 	if !locksWork {
 		t.Skip("no file lock on " + runtime.GOOS)
 	}
-	dir := filepath.Join(t.TempDir(), "mlp")
-	parent := filepath.Dir(dir)
-	if err := smallModel(t, 1).Save(dir); err != nil {
-		t.Fatal(err)
+	for _, tc := range []struct {
+		step     string
+		wantSeed int64 // the model Load finds after the kill
+	}{
+		{"journal", 1},
+		{"backup", 1}, // between the renames: read from the backup
+		{"swapped", 2},
+	} {
+		t.Run(tc.step, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "mlp")
+			if err := smallModel(t, 1).Save(dir); err != nil {
+				t.Fatal(err)
+			}
+			killSwapAt(t, smallModel(t, 2), dir, tc.step)
+			if m, err := Load(dir); err != nil || m.Seed != tc.wantSeed {
+				t.Fatalf("Load after a save killed at %q: %v, %v; want seed %d", tc.step, m, err, tc.wantSeed)
+			}
+			running, lock, err := newTempFolder(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer lock.Close()
+			if err := checkSavable(dir, 0); err != nil {
+				t.Error(err)
+			}
+			m3 := smallModel(t, 3)
+			if err := m3.Save(dir); err != nil {
+				t.Fatal(err)
+			}
+			if left := leftovers(t, dir); !slices.Equal(left, []string{filepath.Base(running)}) {
+				t.Errorf("after the Save: %v, want only the running save's %s", left, filepath.Base(running))
+			}
+			if _, err := os.Lstat(journalPath(dir)); err == nil {
+				t.Error("the Save left its journal")
+			}
+			lock.Close() // That save dies: the next Save clears its folder.
+			if err := m3.Save(dir); err != nil {
+				t.Fatal(err)
+			}
+			if left := leftovers(t, dir); len(left) > 0 {
+				t.Errorf("left %v", left)
+			}
+			if m, err := Load(dir); err != nil || m.Seed != 3 {
+				t.Errorf("Load: seed %v, %v", m, err)
+			}
+		})
 	}
-	if err := os.Rename(dir, privateName(parent, privatePrefix(dir, "old"))); err != nil {
-		t.Fatal(err)
-	}
-	stale, err := mkdirPrivate(parent, privatePrefix(dir, "tmp"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	userFiles(t, map[string]string{filepath.Join(stale, weightsFile): "half written"})
-	running, lock, err := newTempFolder(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer lock.Close()
-	if m, err := Load(dir); err != nil || m.Seed != 1 {
-		t.Fatalf("Load after an interrupted swap: %v", err)
-	}
-	if err := checkSavable(dir); err != nil {
-		t.Error(err)
-	}
-	m2 := smallModel(t, 2)
-	if err := m2.Save(dir); err != nil {
-		t.Fatal(err)
-	}
-	if left := leftovers(t, dir); !slices.Equal(left, []string{filepath.Base(running)}) {
-		t.Errorf("after the Save: %v, want only the running save's %s", left, filepath.Base(running))
-	}
-	lock.Close() // That save dies: the next Save clears its folder.
-	if err := m2.Save(dir); err != nil {
-		t.Fatal(err)
-	}
-	if left := leftovers(t, dir); len(left) > 0 {
-		t.Errorf("left %v", left)
-	}
-	if m, err := Load(dir); err != nil || m.Seed != 2 {
-		t.Errorf("Load: seed %v, %v", m, err)
+}
+
+// After a save killed once its new folder was in place, a backup and the journal
+// stay beside the checkpoint; when the learner then deletes the checkpoint, it is
+// gone: Load says there is none instead of bringing back the older model.
+func TestCheckpointDeletedStaysDeleted(t *testing.T) {
+	for _, step := range []string{"swapped", ""} {
+		t.Run("killed at "+cmp.Or(step, "no step: a backup without a journal"), func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "mlp")
+			if err := smallModel(t, 1).Save(dir); err != nil {
+				t.Fatal(err)
+			}
+			if step != "" {
+				killSwapAt(t, smallModel(t, 2), dir, step)
+			} else if err := os.Rename(dir, privateName(filepath.Dir(dir), privatePrefix(dir, "old"))); err != nil {
+				t.Fatal(err) // a backup as older versions left it, no journal
+			}
+			if err := os.RemoveAll(dir); err != nil {
+				t.Fatal(err)
+			}
+			if left := leftovers(t, dir); len(left) == 0 {
+				t.Fatal("no backup left beside the checkpoint: the test tests nothing")
+			}
+			m, err := Load(dir)
+			if err == nil || !errors.Is(err, fs.ErrNotExist) {
+				t.Fatalf("Load of a deleted checkpoint: %v, %v; want no checkpoint", m, err)
+			}
+			if err := smallModel(t, 3).Save(dir); err != nil {
+				t.Fatal(err)
+			}
+			if left := leftovers(t, dir); len(left) > 0 {
+				t.Errorf("the next Save left %v", left)
+			}
+		})
 	}
 }
 
@@ -466,38 +533,41 @@ func TestFitCheckpointUnsavable(t *testing.T) {
 	x, y := syntheticData(100, 4)
 	for _, tc := range []struct {
 		name  string
-		setUp func(t *testing.T, dir string) string // returns the Checkpoint
+		setUp func(t *testing.T, folder string) string // returns the checkpoints folder, which holds "mlp"
 		skip  string
 	}{
-		{"foreign folder", func(t *testing.T, dir string) string {
-			userFiles(t, map[string]string{filepath.Join(dir, "notes.txt"): "keep me"})
-			return dir
+		{"foreign folder", func(t *testing.T, folder string) string {
+			userFiles(t, map[string]string{filepath.Join(folder, "mlp", "notes.txt"): "keep me"})
+			return folder
 		}, ""},
-		{"a file", func(t *testing.T, dir string) string {
-			userFiles(t, map[string]string{dir: "keep me"})
-			return dir
+		{"a file", func(t *testing.T, folder string) string {
+			userFiles(t, map[string]string{filepath.Join(folder, "mlp"): "keep me"})
+			return folder
 		}, ""},
-		{"parent is a file", func(t *testing.T, dir string) string {
-			userFiles(t, map[string]string{dir: "keep me"})
-			return filepath.Join(dir, "mlp")
+		{"checkpoints folder is a file", func(t *testing.T, folder string) string {
+			userFiles(t, map[string]string{folder: "keep me"})
+			return folder
 		}, ""},
-		{"read-only parent", func(t *testing.T, dir string) string {
-			if err := os.Chmod(filepath.Dir(dir), 0o555); err != nil {
+		{"read-only parent", func(t *testing.T, folder string) string {
+			if err := os.Chmod(filepath.Dir(folder), 0o555); err != nil {
 				t.Fatal(err)
 			}
-			t.Cleanup(func() { _ = os.Chmod(filepath.Dir(dir), 0o755) })
-			return dir
+			t.Cleanup(func() { _ = os.Chmod(filepath.Dir(folder), 0o755) })
+			return folder
 		}, map[bool]string{true: "root writes to read-only folders"}[os.Geteuid() == 0]},
-		{"read-only file system", func(t *testing.T, dir string) string { return "/proc/mnistlib-test/mlp" },
+		{"read-only file system", func(t *testing.T, folder string) string { return "/proc/mnistlib-test" },
 			map[bool]string{false: "no /proc"}[runtime.GOOS == "linux"]},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.skip != "" {
 				t.Skip(tc.skip)
 			}
-			dir := tc.setUp(t, filepath.Join(t.TempDir(), "mlp"))
+			folder := tc.setUp(t, filepath.Join(t.TempDir(), "checkpoints"))
+			t.Setenv(EnvCheckpoints, folder)
+			t.Setenv(EnvQuick, "")
+			dir := filepath.Join(folder, "mlp")
 			m := smallModel(t, 1)
-			_, err := m.Fit(x, y, FitOptions{Epochs: 1, BatchSize: 50, Checkpoint: dir})
+			_, err := m.Fit(x, y, FitOptions{Epochs: 1, BatchSize: 50, Checkpoint: "mlp"})
 			if err == nil || !strings.HasPrefix(err.Error(), "fit: ") || !strings.Contains(err.Error(), dir) {
 				t.Errorf("Fit: %v, want an error naming %s", err, dir)
 			}

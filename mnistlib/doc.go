@@ -22,8 +22,16 @@
 //     (evaluation.go), probabilities and saliency maps (probchart.go,
 //     saliency.go), digits from outside MNIST (digitset.go), and the drawing pad
 //     (pad.go, pad.js).
+//  5. Inside a trained model: its weights by layer and every layer's output
+//     (inspect.go), the same arithmetic done by hand in plain Go (byhand.go),
+//     and pictures of it: weight templates, filters and feature maps
+//     (grid.go), units, softmax, a convolution's pixel and Flatten
+//     (byhandpicture.go), 2-D maps of what layers learned (digitmap.go), all on
+//     picture.go's canvas and palette; a slider that redraws one (explore.go).
 //
 // The tutorial's own models, for the bench and the tests, are in tutorial.go;
 // backend.go chooses XLA or pure Go (and, for XLA, tunes glibc's malloc:
-// malloc_*.go); workbook.go holds what notebooks share.
+// malloc_*.go); workbook.go holds what notebooks share; language.go chooses
+// the language of every label drawn (English, or Chinese for notebooks/zh)
+// and holds the Chinese of each.
 package mnistlib

@@ -24,7 +24,7 @@ func ConfusionMatrix(predicted []int, labels Labels) [NumClasses][NumClasses]int
 func ConfusionHTML(cm [NumClasses][NumClasses]int, classNames []string) string {
 	var b strings.Builder
 	b.WriteString(`<table style="border-collapse:collapse;font-family:monospace;text-align:right">`)
-	b.WriteString(`<caption>confusion matrix: rows = true digit, columns = predicted</caption><tr><th></th>`)
+	fmt.Fprintf(&b, `<caption>%s</caption><tr><th></th>`, tr("confusion matrix: rows = true digit, columns = predicted"))
 	for j := range NumClasses {
 		fmt.Fprintf(&b, `<th style="padding:2px 6px">%s</th>`, className(classNames, j))
 	}
@@ -54,10 +54,11 @@ func ConfusionHTML(cm [NumClasses][NumClasses]int, classNames []string) string {
 	return b.String()
 }
 
-// className is names[i], or the class number when names has none for it.
+// className is names[i] in the workbook's language, or the class number
+// when names has none for it.
 func className(names []string, i int) string {
 	if i >= 0 && i < len(names) {
-		return names[i]
+		return tr(names[i])
 	}
 	return fmt.Sprint(i)
 }

@@ -39,11 +39,14 @@ type FitOptions struct {
 	// ValidationSplit holds out the LAST fraction of the rows (taken before
 	// shuffling, as Keras does) and evaluates the model on them after every epoch.
 	ValidationSplit float64
-	// Checkpoint, if set, names a folder (relative to CheckpointDir()) where Fit
-	// saves the trained model. When that folder already holds this same model
-	// (layers, seed, learning rate) trained with these same options on as many
-	// rows, Fit loads it instead of training: rerunning an unchanged cell takes
-	// a second, and changing any number trains again.
+	// Checkpoint, if set, names a folder in CheckpointDir() where Fit saves the
+	// trained model: one folder name, such as "mlp" (model.Save(folder) saves
+	// anywhere). When that folder already holds this same model (layers, seed,
+	// learning rate) trained with these same options on as many rows, Fit loads
+	// it instead of training: rerunning an unchanged cell takes a second, and
+	// changing any number trains again. Fit checks before training that the
+	// checkpoint can be saved (room included); if saving fails after training,
+	// it returns the history with a *SaveError and the model stays trained.
 	Checkpoint string
 	// Augment, if set, changes every training image a little at each epoch
 	// (shifts, rotations, scaling, stroke thickness; see Augmentation), drawn
@@ -71,28 +74,69 @@ func (m *Model) Fit(xs, ys *tensors.Tensor, o FitOptions) (History, error) {
 	if o, err = m.fitOptions(o); err != nil {
 		return History{}, err
 	}
-	dir := checkpointPath(o.Checkpoint)
-	if o.Checkpoint != "" && m.reuse(dir, o.params(len(x))) {
+	if o.Checkpoint == "" {
+		if err := m.build(); err != nil {
+			return History{}, fmt.Errorf("fit: %w", err)
+		}
+		return m.train(x, y, o)
+	}
+	dir, err := checkpointPath(o.Checkpoint)
+	if err != nil {
+		return History{}, fmt.Errorf("fit: %w", err)
+	}
+	if m.reuse(dir, o.params(len(x))) {
 		return m.History, nil
 	}
 	if err := m.build(); err != nil {
 		return History{}, fmt.Errorf("fit: %w", err)
 	}
-	if o.Checkpoint == "" {
-		return m.train(x, y, o)
-	}
-	if err := checkSavable(dir); err != nil { // before training, not after it
+	if err := checkSavable(dir, m.checkpointSize()); err != nil { // before training, not after it
 		return History{}, fmt.Errorf("fit: %w", err)
 	}
 	h, err := m.train(x, y, o)
 	if err != nil {
 		return h, err
 	}
-	if err := m.Save(dir); err != nil {
-		return h, fmt.Errorf("fit: %w", err)
+	if size, err := m.save(dir); err != nil {
+		return h, &SaveError{Dir: dir, Bytes: size, Err: err}
 	}
 	fmt.Fprintf(Messages, "saved to %s\n", displayPath(dir))
 	return h, nil
+}
+
+// SaveError is Fit's error when the training finished but saving its checkpoint
+// failed (a full disk, a folder made read-only meanwhile). The model stays
+// trained in memory and Fit returns its history too, so the cell can still use
+// it, or save it elsewhere with model.Save(folder). Check and Must print it as a
+// warning and let the cell go on.
+type SaveError struct {
+	Dir   string // the checkpoint folder
+	Bytes int64  // the room the checkpoint needs (0 if not known)
+	Err   error  // why the save failed
+}
+
+func (e *SaveError) Error() string {
+	need := ""
+	if e.Bytes > 0 {
+		need = fmt.Sprintf(" The checkpoint needs %s: make room there, or set $%s to another folder, and run the cell again;", byteSize(e.Bytes), EnvCheckpoints)
+	}
+	return fmt.Sprintf("fit: the model is trained, but it could not be saved: %v.%s the trained model is still here for the rest of this cell (model.Save(folder) saves it elsewhere)",
+		e.Err, need)
+}
+
+func (e *SaveError) Unwrap() error { return e.Err }
+
+// checkpointSize is about what a Save of m will need once trained: its weights,
+// Adam's two moments of each, and room for model.json and the small variables.
+func (m *Model) checkpointSize() int64 {
+	const rest = 64 << 10
+	var weights int64
+	for v := range m.store.IterVariables() {
+		if v.Trainable {
+			weights += int64(v.Shape().ByteSize())
+		}
+	}
+	return 3*weights + rest
 }
 
 // fitOptions checks the options and applies the defaults and quick mode.
@@ -122,11 +166,19 @@ func (o FitOptions) params(rows int) FitParams {
 }
 
 // reuse loads the checkpoint in dir into m when it holds this untrained
-// model trained as want says, and tells the reader either way.
-func (m *Model) reuse(dir string, want FitParams) bool {
+// model trained as want says, and tells the reader either way. Whatever the
+// checkpoint holds, the worst it does is make Fit train anew.
+func (m *Model) reuse(dir string, want FitParams) (reused bool) {
 	if len(m.History.Loss) > 0 || m.graphFn != nil {
 		return false // trained already in this program (Fit continues), or a function no file can describe
 	}
+	defer func() { // the last line of defence: readCheckpoint checks it all beforehand
+		if r := recover(); r != nil {
+			m.store, m.err, m.trainer = nil, nil, nil
+			fmt.Fprintf(Messages, "training anew: checkpoint %s cannot be loaded (%v)\n", displayPath(dir), r)
+			reused = false
+		}
+	}()
 	man, weights, dir, err := readCheckpoint(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):

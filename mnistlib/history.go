@@ -32,30 +32,22 @@ func (h *History) append(o History) {
 }
 
 // HistoryChart plots a metric of the history ("accuracy" or "loss") for the
-// training and validation rows, against epochs. zh gives the tutorial's
-// Chinese labels (训练准确率, 验证准确率, 训练历史, 训练次数, 准确率).
+// training and validation rows, against epochs. zh gives the Chinese labels
+// (the tutorial's 训练准确率, 验证准确率, 训练历史, 训练次数, 准确率; 训练损失,
+// 验证损失, 损失 in their style).
 func HistoryChart(h History, metric string, zh bool) LineChart {
 	train, val := h.Accuracy, h.ValAccuracy
 	if metric == "loss" {
 		train, val = h.Loss, h.ValLoss
 	}
-	names := map[bool][4]string{ // train, validation, title, y axis
-		false: {"train " + metric, "validation " + metric, "Training history", metric},
-		true:  {"训练" + zhMetric(metric), "验证" + zhMetric(metric), "训练历史", zhMetric(metric)},
-	}[zh]
-	xLabel := "epoch"
-	if zh {
-		xLabel = "训练次数"
+	label := func(s string) string {
+		if zh {
+			return zhOf(s)
+		}
+		return s
 	}
-	return LineChart{Title: names[2], XLabel: xLabel, YLabel: names[3],
-		Series: []Series{{Name: names[0], Values: train}, {Name: names[1], Values: val}}}
-}
-
-func zhMetric(metric string) string {
-	if metric == "loss" {
-		return "损失"
-	}
-	return "准确率"
+	return LineChart{Title: label("Training history"), XLabel: label("epoch"), YLabel: label(metric),
+		Series: []Series{{Name: label("train " + metric), Values: train}, {Name: label("validation " + metric), Values: val}}}
 }
 
 // Gap is the last epoch's training accuracy minus its validation accuracy:
@@ -102,6 +94,14 @@ func (l *liveCharts) update(h History) {
 	if l == nil || len(h.Loss) == 0 {
 		return
 	}
-	showChartAs(l.accuracy, HistoryChart(h, "accuracy", true)) // the tutorial's chart, in Chinese
-	showChartAs(l.loss, HistoryChart(h, "loss", false))
+	accuracy, loss := fitCharts(h)
+	showChartAs(l.accuracy, accuracy)
+	showChartAs(l.loss, loss)
+}
+
+// fitCharts are the charts Fit draws: the tutorial's accuracy chart, in
+// Chinese in both editions, and beside it the loss chart, in the workbook's
+// language (see Language).
+func fitCharts(h History) (accuracy, loss LineChart) {
+	return HistoryChart(h, "accuracy", true), HistoryChart(h, "loss", Language() == "zh")
 }

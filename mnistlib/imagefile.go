@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	"image/color"
 	_ "image/jpeg" // registers JPEG for image.Decode
 	_ "image/png"  // registers PNG
 	"io"
@@ -89,19 +88,61 @@ func blank(g *image.Gray) bool {
 	return int(hi)-int(lo) < 32
 }
 
-// toGray converts to 8-bit gray, laying transparent pixels on white paper.
+// toGray converts to 8-bit gray, one pixel at a time into a single byte plane
+// (never a second full-size copy in a wider type). A picture whose border is
+// mostly transparent (strokes on a transparent layer, as drawing apps save
+// them) is read by its alpha: ink where it is opaque, whatever its colour, on
+// black. Any other picture is read by its colour, transparent pixels laid on
+// white paper.
 func toGray(img image.Image) *image.Gray {
 	b := img.Bounds()
 	g := image.NewGray(image.Rect(0, 0, b.Dx(), b.Dy()))
+	if src, ok := img.(*image.Gray); ok { // BMP and gray PNG: nothing to convert
+		for y := range b.Dy() {
+			copy(g.Pix[y*g.Stride:y*g.Stride+b.Dx()], src.Pix[src.PixOffset(b.Min.X, b.Min.Y+y):])
+		}
+		return g
+	}
+	byAlpha := transparentBorder(img)
 	for y := b.Min.Y; y < b.Max.Y; y++ {
+		row := g.Pix[(y-b.Min.Y)*g.Stride:]
 		for x := b.Min.X; x < b.Max.X; x++ {
-			_, _, _, a := img.At(x, y).RGBA()
-			v := color.GrayModel.Convert(img.At(x, y)).(color.Gray).Y
-			v += uint8((0xffff - a) >> 8) // premultiplied: add the white showing through
-			g.Pix[(y-b.Min.Y)*g.Stride+(x-b.Min.X)] = v
+			c := img.At(x, y)
+			r, gr, bl, a := c.RGBA() // premultiplied by alpha, 16 bits
+			if byAlpha {
+				row[x-b.Min.X] = uint8(a >> 8)
+				continue
+			}
+			// color.GrayModel's weights, plus the white showing through.
+			v := (19595*r + 38470*gr + 7471*bl + 1<<15) >> 24
+			row[x-b.Min.X] = uint8(v) + uint8((0xffff-a)>>8)
 		}
 	}
 	return g
+}
+
+// transparentBorder reports whether the picture's border is mostly transparent:
+// then its alpha, not its colour, tells ink from background. A few transparent
+// pixels on opaque paper (rounded corners) do not count.
+func transparentBorder(img image.Image) bool {
+	if o, ok := img.(interface{ Opaque() bool }); ok && o.Opaque() {
+		return false
+	}
+	b := img.Bounds()
+	var sum, n uint64
+	add := func(x, y int) {
+		_, _, _, a := img.At(x, y).RGBA()
+		sum, n = sum+uint64(a), n+1
+	}
+	for x := b.Min.X; x < b.Max.X; x++ {
+		add(x, b.Min.Y)
+		add(x, b.Max.Y-1)
+	}
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		add(b.Min.X, y)
+		add(b.Max.X-1, y)
+	}
+	return sum < n*0x8000
 }
 
 // lightBackground reports whether the border is mostly light, as paper is.
@@ -164,11 +205,42 @@ func inkBox(g *image.Gray) (image.Rectangle, bool) {
 // fit20 scales the cropped digit so its longer side is 20 pixels, keeping
 // its proportions, with a filter that averages (anti-aliases) like MNIST's.
 func fit20(g *image.Gray) *image.Gray {
+	g = shrinkLongSides(g)
 	w, h := g.Rect.Dx(), g.Rect.Dy()
 	scale := 20 / float64(max(w, h))
 	nw, nh := max(1, int(math.Round(float64(w)*scale))), max(1, int(math.Round(float64(h)*scale)))
 	out := image.NewGray(image.Rect(0, 0, nw, nh))
 	xdraw.CatmullRom.Scale(out, out.Rect, g, g.Rect, xdraw.Src, nil)
+	return out
+}
+
+// maxScaledSide is the longest side fit20 hands to the Catmull-Rom filter, whose
+// buffers grow with the product of the source's height and the result's width
+// (1.5 GB for a 1×16,777,216 picture). It is the side of the largest square
+// picture ReadDigit takes, so every picture up to 4000×4000 is scaled as before.
+const maxScaledSide = 4000
+
+// shrinkLongSides averages blocks of pixels along any side longer than
+// maxScaledSide, bringing it under that length; other pictures are returned as
+// they are.
+func shrinkLongSides(g *image.Gray) *image.Gray {
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	kx, ky := (w+maxScaledSide-1)/maxScaledSide, (h+maxScaledSide-1)/maxScaledSide
+	if kx == 1 && ky == 1 {
+		return g
+	}
+	out := image.NewGray(image.Rect(0, 0, (w+kx-1)/kx, (h+ky-1)/ky))
+	for oy := range out.Rect.Dy() {
+		for ox := range out.Rect.Dx() {
+			sum, n := 0, 0
+			for y := oy * ky; y < min((oy+1)*ky, h); y++ {
+				for x := ox * kx; x < min((ox+1)*kx, w); x++ {
+					sum, n = sum+int(g.GrayAt(g.Rect.Min.X+x, g.Rect.Min.Y+y).Y), n+1
+				}
+			}
+			out.Pix[oy*out.Stride+ox] = uint8((sum + n/2) / n)
+		}
+	}
 	return out
 }
 

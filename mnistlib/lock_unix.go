@@ -13,6 +13,14 @@ import (
 // save's temporary folder is known to be in progress while its lock is held.
 const locksWork = true
 
+// Flags for opening the files of a checkpoint: a lock file, journal or
+// checkpoint file that is a link is not followed (the open fails), and opening a
+// FIFO does not wait for a writer (the file is then refused as not regular).
+const (
+	openNoFollow = syscall.O_NOFOLLOW
+	openNonBlock = syscall.O_NONBLOCK
+)
+
 // flock locks the open file or folder f, shared or exclusive. With wait false it
 // fails at once with errLocked when another holder has a conflicting lock.
 // The lock lasts until f is closed, and the kernel drops it when its process

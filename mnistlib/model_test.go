@@ -262,9 +262,7 @@ func TestCheckpoint(t *testing.T) {
 	}
 
 	// Interrupted Save (between its renames): the last good checkpoint is found in its backup.
-	if err := os.Rename(dir, privateName(filepath.Dir(dir), privatePrefix(dir, "old"))); err != nil {
-		t.Fatal(err)
-	}
+	killSwapAt(t, m, dir, "backup")
 	if _, err := Load(dir); err != nil {
 		t.Errorf("recovery from the backup: %v", err)
 	}

@@ -31,8 +31,6 @@ import (
 	"image/draw"
 	"image/png"
 	"math"
-	"os"
-	"os/signal"
 	"strings"
 	"text/template"
 	"time"
@@ -57,15 +55,6 @@ type PadModel struct {
 	Model *Model
 }
 
-// How long the pad waits for the browser's first message, how often it asks
-// whether the pad is still open, and after how long without an answer it
-// takes the pad for closed.
-const (
-	padHelloWait = 10 * time.Second
-	padPingEvery = 3 * time.Second
-	padLostAfter = 20 * time.Second
-)
-
 // Limits on what a message may hold, so a bad one cannot make the program
 // allocate without bound.
 const (
@@ -74,24 +63,18 @@ const (
 	padMaxSide    = 2000
 )
 
-// EnvJupyterSession is set by a Jupyter server for a kernel it starts for an
-// open notebook; nbconvert and other headless runners leave it unset.
-const EnvJupyterSession = "JPY_SESSION_NAME"
-
 // Run shows the pad and serves it until the kernel is interrupted or the
 // notebook is closed; without a browser it shows the still picture and returns.
 func (p *DrawingPad) Run() error {
 	if err := p.check(); err != nil {
 		return err
 	}
-	if !gonbui.IsNotebook || os.Getenv(EnvJupyterSession) == "" {
-		return p.showStill("The drawing pad needs this notebook open in JupyterLab (it runs in the browser). " +
-			"Here is what it shows for a digit drawn by the program:")
+	if !inJupyterLab() {
+		return p.showStill(tr("The drawing pad needs this notebook open in JupyterLab (it runs in the browser). " +
+			"Here is what it shows for a digit drawn by the program:"))
 	}
-	// GoNB interrupts a cell with SIGINT (and kills it 5 s later): catch it
-	// to leave the last drawing in place of the pad. SIGTERM (the kernel
-	// shutting down) still ends the program at once.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	// An interrupt leaves the last drawing in place of the pad.
+	ctx, stop := interruptContext()
 	defer stop()
 	return p.runLive(ctx)
 }
@@ -227,9 +210,6 @@ type padSession struct {
 	badMessage error // the first message refused or not answered, for the closing note
 }
 
-// errNoBrowser says that no script answered: no browser shows the notebook.
-var errNoBrowser = errors.New("no answer from the browser")
-
 // serve waits for the script's hello, then answers its messages until ctx
 // ends (an interrupt) or the pings go unanswered. It says why it stopped.
 func (s *padSession) serve(ctx context.Context) (string, error) {
@@ -238,7 +218,7 @@ func (s *padSession) serve(ctx context.Context) (string, error) {
 	for waiting := true; waiting; {
 		select {
 		case <-ctx.Done():
-			return "the kernel was interrupted", nil
+			return whyInterrupted, nil
 		case <-hello.C:
 			return "", errNoBrowser
 		case raw := <-s.in:
@@ -250,11 +230,12 @@ func (s *padSession) serve(ctx context.Context) (string, error) {
 	}
 	ticker := time.NewTicker(s.pingEvery)
 	defer ticker.Stop()
-	lastHeard, n := time.Now(), 0
+	alive := keepAlive{ping: s.ping, lostAfter: s.lostAfter}
+	alive.heard()
 	for {
 		select {
 		case <-ctx.Done():
-			return "the kernel was interrupted", nil
+			return whyInterrupted, nil
 		case raw := <-s.in:
 			m, err := parsePadMessage(raw)
 			if err != nil {
@@ -263,14 +244,12 @@ func (s *padSession) serve(ctx context.Context) (string, error) {
 				}
 				continue
 			}
-			lastHeard = time.Now()
+			alive.heard()
 			s.handle(m)
 		case <-ticker.C:
-			if time.Since(lastHeard) > s.lostAfter {
+			if alive.tick() {
 				return "the pad stopped answering (the notebook was closed)", nil
 			}
-			n++
-			s.ping(n)
 		}
 	}
 }
@@ -320,7 +299,7 @@ func (p *DrawingPad) runLive(ctx context.Context) error {
 		return err
 	}
 	display(padID, map[protocol.MIMEType]any{protocol.MIMETextHTML: html}, nil)
-	waiting := "(the model's input and the probabilities appear here once you draw)"
+	waiting := tr("(the model's input and the probabilities appear here once you draw)")
 	display(inputID, map[protocol.MIMEType]any{protocol.MIMETextPlain: waiting}, nil)
 	display(chartID, map[protocol.MIMEType]any{protocol.MIMETextPlain: " "}, nil)
 	s := &padSession{
@@ -332,25 +311,25 @@ func (p *DrawingPad) runLive(ctx context.Context) error {
 				display(chartID, map[protocol.MIMEType]any{protocol.MIMETextPlain: " "}, nil)
 				return
 			}
-			showImageAs(inputID, a.Input.Image(6), "the model's input: 28×28 pixels")
+			showImageAs(inputID, a.Input.Image(6), tr("the model's input: 28×28 pixels"))
 			showProbabilitiesAs(chartID, ProbabilityChart{Panels: a.Panels})
 		},
-		helloWait: padHelloWait, pingEvery: padPingEvery, lostAfter: padLostAfter,
+		helloWait: liveHelloWait, pingEvery: livePingEvery, lostAfter: liveLostAfter,
 	}
 	why, err := s.serve(ctx)
 	if errors.Is(err, errNoBrowser) {
 		display(padID, map[protocol.MIMEType]any{protocol.MIMETextHTML: ""}, nil)
 		display(inputID, map[protocol.MIMEType]any{protocol.MIMETextPlain: ""}, nil)
 		display(chartID, map[protocol.MIMEType]any{protocol.MIMETextPlain: ""}, nil)
-		return p.showStill("The drawing pad got no answer from the browser (it needs JupyterLab). " +
-			"Here is what it shows for a digit drawn by the program:")
+		return p.showStill(tr("The drawing pad got no answer from the browser (it needs JupyterLab). " +
+			"Here is what it shows for a digit drawn by the program:"))
 	}
 	// The pad's script must not stay in the notebook: the last drawing, beside
 	// the models' input, replaces it; the chart of their answers stays below.
 	if s.last != nil {
-		showImageAs(padID, p.drawingAndInput(*s.last), "your last drawing and the model's input")
+		showImageAs(padID, p.drawingAndInput(*s.last), tr("your last drawing and the model's input"))
 	} else {
-		display(padID, map[protocol.MIMEType]any{protocol.MIMETextPlain: "(the pad was empty when it closed)"}, nil)
+		display(padID, map[protocol.MIMEType]any{protocol.MIMETextPlain: tr("(the pad was empty when it closed)")}, nil)
 	}
 	display(inputID, map[protocol.MIMEType]any{protocol.MIMETextPlain: ""}, nil)
 	fmt.Fprintf(Messages, "drawing pad closed: %s\n", why)
@@ -369,16 +348,24 @@ var padScript = template.Must(template.New("pad.js").Parse(padJS))
 // html is the pad: a canvas, a clear button, a status line and the script.
 func (p *DrawingPad) html(id, address, pingAddress string) (string, error) {
 	var js bytes.Buffer
-	err := padScript.Execute(&js, map[string]any{"ID": id, "Address": address, "PingAddress": pingAddress, "Pen": p.pen()})
+	err := padScript.Execute(&js, map[string]any{"ID": id, "Address": address, "PingAddress": pingAddress, "Pen": p.pen(),
+		"NotConnected": jsString(tr("Not connected: run this cell in JupyterLab to draw.")),
+		"DrawHere":     jsString(tr("Draw a digit in the black square."))})
 	if err != nil {
 		return "", fmt.Errorf("pad: %w", err)
 	}
 	side := p.size()
 	return fmt.Sprintf(`<div id="%s" class="mnist-pad" style="display:flex;gap:12px;align-items:flex-end">`+
 		`<canvas width="%d" height="%d" style="width:%dpx;height:%dpx;touch-action:none;cursor:crosshair;border:1px solid #888;background:#000"></canvas>`+
-		`<div><button class="mnist-pad-clear" type="button">clear</button><p class="mnist-pad-status" style="margin:6px 0 0 0">%s</p></div>`+
+		`<div><button class="mnist-pad-clear" type="button">%s</button><p class="mnist-pad-status" style="margin:6px 0 0 0">%s</p></div>`+
 		`</div><script>%s</script>`,
-		id, side, side, side, side, html.EscapeString("Starting…"), js.String()), nil
+		id, side, side, side, side, html.EscapeString(tr("clear")), html.EscapeString(tr("Starting…")), js.String()), nil
+}
+
+// jsString is s as a JavaScript string literal, quotes included.
+func jsString(s string) string {
+	b, _ := json.Marshal(s) // a string always marshals
+	return string(b)
 }
 
 // showImageAs shows an image (PNG) in the display with the given ID.
@@ -418,7 +405,7 @@ func (p *DrawingPad) showStill(note string) error {
 	for _, panel := range a.Panels {
 		answers = append(answers, panel.Title())
 	}
-	fmt.Fprintf(Messages, "sample drawing of a 2: %s\n", strings.Join(answers, ", "))
+	fmt.Fprintf(Messages, tr("sample drawing of a 2: %s")+"\n", strings.Join(answers, ", "))
 	return nil
 }
 

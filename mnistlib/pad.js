@@ -10,7 +10,7 @@
   const status = root.querySelector(".mnist-pad-status");
   const comm = globalThis.gonb_comm;
   if (!comm) { // a saved notebook reopened: no program listens any more
-    status.textContent = "Not connected: run this cell in JupyterLab to draw.";
+    status.textContent = {{.NotConnected}};
     return;
   }
   const g = canvas.getContext("2d");
@@ -78,5 +78,5 @@
     if (notebook.isConnected) comm.send(address, JSON.stringify({ kind: "pong", n: Number(n) }));
   });
   send({ kind: "hello" });
-  status.textContent = "Draw a digit in the black square.";
+  status.textContent = {{.DrawHere}};
 })();

@@ -25,13 +25,13 @@ type ProbabilityPanel struct {
 	Probs []float32
 }
 
-// Title is the panel's heading: "CNN: 7 (98%)".
+// Title is the panel's heading: "CNN: 7 (98%)" (in Chinese "CNN：预测 7（98%）").
 func (p ProbabilityPanel) Title() string {
 	if len(p.Probs) == 0 {
 		return p.Name
 	}
 	best := Argmax([][]float32{p.Probs})[0]
-	return fmt.Sprintf("%s: %d (%.0f%%)", p.Name, best, 100*p.Probs[best])
+	return fmt.Sprintf(tr("%s: %d (%.0f%%)"), p.Name, best, 100*p.Probs[best])
 }
 
 // SVG renders the chart.
@@ -112,7 +112,7 @@ func showProbabilitiesAs(id string, c ProbabilityChart) {
 	}
 	data := map[protocol.MIMEType]any{
 		protocol.MIMEImageSVG:  c.SVG(),
-		protocol.MIMETextPlain: "probabilities: " + strings.Join(titles, ", "),
+		protocol.MIMETextPlain: fmt.Sprintf(tr("probabilities: %s"), strings.Join(titles, ", ")),
 	}
 	if png, err := c.PNG(); err == nil {
 		data[protocol.MIMEImagePNG] = png

@@ -12,6 +12,7 @@ import (
 	"image/draw"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/gomlx/compute/dtypes"
 	. "github.com/gomlx/gomlx/core/graph"
@@ -98,6 +99,15 @@ func SaliencyImage(d Digit, saliency []float32, scale int) *image.RGBA {
 	return img
 }
 
+// translatedCaption is a saliency caption in the workbook's language: a
+// mistake "7->1" as Gallery writes one, anything else looked up as it is.
+func translatedCaption(c string) string {
+	if truth, predicted, ok := strings.Cut(c, "->"); ok {
+		return mistakeCaption(tr(truth), tr(predicted))
+	}
+	return tr(c)
+}
+
 // percentileAbs is the value below which the fraction p of |v| lies.
 func percentileAbs(v []float32, p float64) float64 {
 	abs := make([]float64, len(v))
@@ -112,7 +122,7 @@ func percentileAbs(v []float32, p float64) float64 {
 }
 
 // SaliencyGallery lays out saliency images in a grid, each with a caption
-// under it ("7->1": a 7 the model read as 1).
+// under it ("7->1": a 7 the model read as 1; in Chinese "7 预测为 1").
 type SaliencyGallery struct {
 	Images   Images
 	Saliency [][]float32 // one map per image
@@ -127,11 +137,13 @@ func (g SaliencyGallery) Image() *image.RGBA {
 	n := min(g.Images.N, len(g.Saliency))
 	cols = max(min(cols, n), 1)
 	rows := (n + cols - 1) / cols
-	longest := 0
-	for _, c := range g.Captions {
-		longest = max(longest, len(c))
+	captions := make([]string, len(g.Captions))
+	widest := 0
+	for i, c := range g.Captions {
+		captions[i] = translatedCaption(c)
+		widest = max(widest, captionWidth(captions[i]))
 	}
-	cellW := max(g.Images.Cols*scale, 7*longest) + 2*cellPad
+	cellW := max(g.Images.Cols*scale, widest) + 2*cellPad
 	cellH := g.Images.Rows*scale + captionH + 2*cellPad
 	img := image.NewRGBA(image.Rect(0, 0, cols*cellW, max(rows, 1)*cellH))
 	draw.Draw(img, img.Rect, image.NewUniform(paper), image.Point{}, draw.Src)
@@ -140,8 +152,8 @@ func (g SaliencyGallery) Image() *image.RGBA {
 		s := SaliencyImage(g.Images.Digit(i), g.Saliency[i], scale)
 		at := image.Pt(x0+(cellW-s.Rect.Dx())/2, y0+cellPad)
 		draw.Draw(img, s.Rect.Add(at), s, image.Point{}, draw.Src)
-		if i < len(g.Captions) {
-			caption(img, g.Captions[i], x0+cellW/2, y0+cellPad+s.Rect.Dy()+captionH-2, ink)
+		if i < len(captions) {
+			caption(img, captions[i], x0+cellW/2, y0+cellPad+s.Rect.Dy()+captionH-2, ink)
 		}
 	}
 	return img

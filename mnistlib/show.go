@@ -7,7 +7,9 @@ import (
 	"image/color"
 	"image/draw"
 	"image/png"
+	"math"
 	"os"
+	"unicode/utf8"
 
 	"github.com/janpfeifer/gonb/gonbui"
 	"github.com/janpfeifer/gonb/gonbui/protocol"
@@ -78,7 +80,7 @@ func SavePNG(img image.Image, path string) error {
 
 // Gallery lays digits out in a grid, each with its label underneath. With
 // Predicted set, every mistake gets a red frame and the caption
-// "true->predicted" (the bitmap font has no arrow).
+// "true->predicted" (the bitmap font has no arrow; in Chinese "7 预测为 1").
 type Gallery struct {
 	Images     Images
 	Labels     Labels   // true labels, shown as captions; nil for none
@@ -104,7 +106,7 @@ func (g Gallery) Image() *image.RGBA {
 	cols, scale := orDefault(g.Columns, 5), orDefault(g.Scale, 3)
 	cols = max(min(cols, len(idx)), 1)
 	rows := (len(idx) + cols - 1) / cols
-	cellW := max(g.Images.Cols*scale, 7*g.captionLen()) + 2*cellPad
+	cellW := max(g.Images.Cols*scale, g.captionWidth()) + 2*cellPad
 	cellH := g.Images.Rows*scale + captionH + 2*cellPad
 	img := image.NewRGBA(image.Rect(0, 0, cols*cellW, rows*cellH))
 	draw.Draw(img, img.Rect, image.NewUniform(paper), image.Point{}, draw.Src)
@@ -144,24 +146,57 @@ func (g Gallery) caption(i int) (text string, wrong bool) {
 	if g.Predicted == nil || g.Predicted[i] == truth {
 		return className(g.ClassNames, truth), false
 	}
-	return className(g.ClassNames, truth) + "->" + className(g.ClassNames, g.Predicted[i]), true
+	return mistakeCaption(className(g.ClassNames, truth), className(g.ClassNames, g.Predicted[i])), true
 }
 
-// captionLen is the longest caption in characters, to size the cells.
-func (g Gallery) captionLen() int {
-	n := 0
+// mistakeCaption is the caption of a digit read wrong: "7->1".
+func mistakeCaption(truth, predicted string) string {
+	return fmt.Sprintf(tr("%s->%s"), truth, predicted)
+}
+
+// captionWidth is the widest caption in pixels, to size the cells.
+func (g Gallery) captionWidth() int {
+	w := 0
 	for _, i := range g.indices() {
 		text, _ := g.caption(i)
-		n = max(n, len(text))
+		w = max(w, captionWidth(text))
 	}
-	return n
+	return w
 }
 
-func caption(img *image.RGBA, text string, centerX, baseline int, c color.Color) {
+// captionSize is the size of the captions that the bitmap font cannot draw
+// (Chinese ones), in pixels per em: about the bitmap font's 13-pixel line.
+const captionSize = 12
+
+// captionWidth is how wide caption draws text.
+func captionWidth(text string) int {
+	if isASCII(text) {
+		return 7 * len(text)
+	}
+	return int(math.Ceil(shape(text).width * captionSize / emUnits))
+}
+
+// caption writes text centred on centerX: in the 7×13 bitmap font when it
+// can (ASCII), otherwise in the charts' label fonts, which have Chinese.
+func caption(img *image.RGBA, text string, centerX, baseline int, c color.RGBA) {
+	if !isASCII(text) {
+		cv := &rasterCanvas{img: img, scale: 1, textColor: hexColor(c)}
+		cv.text(float64(centerX), float64(baseline), captionSize, middle, text)
+		return
+	}
 	d := &font.Drawer{Dst: img, Src: image.NewUniform(c), Face: basicfont.Face7x13}
 	w := d.MeasureString(text).Round()
 	d.Dot = fixed.P(centerX-w/2, baseline)
 	d.DrawString(text)
+}
+
+func isASCII(s string) bool {
+	for i := range len(s) {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 func frame(img *image.RGBA, r image.Rectangle, c color.Color) {

@@ -7,6 +7,8 @@ package mnistlib
 
 import (
 	"errors"
+	"fmt"
+	"io"
 	"log"
 	"os"
 	"path/filepath"
@@ -93,13 +95,17 @@ func CheckpointDir() string {
 	return dir
 }
 
-// checkpointPath is where Fit's Checkpoint option saves: a relative name goes
-// under CheckpointDir().
-func checkpointPath(name string) string {
-	if filepath.IsAbs(name) {
-		return name
+// checkpointPath is the folder of the checkpoint called name (Fit's Checkpoint
+// option, LoadCheckpoint) in CheckpointDir(). A name is one folder name, so that
+// every checkpoint, its lock file and its backups stay inside that folder
+// ("../../x" would save outside it); model.Save(folder) and Load(folder) take
+// any folder.
+func checkpointPath(name string) (string, error) {
+	if name == "" || strings.HasPrefix(name, ".") || strings.ContainsAny(name, `/\:`+"\x00") || filepath.Base(name) != name {
+		return "", fmt.Errorf(`checkpoint name %q: a name is one folder name inside %s, like "mlp" or "cnn_2": no "/", "\\" or ":", not starting with "."; to keep a model elsewhere, use model.Save(folder) and mnistlib.Load(folder)`,
+			name, displayPath(CheckpointDir()))
 	}
-	return filepath.Join(CheckpointDir(), name)
+	return filepath.Join(CheckpointDir(), name), nil
 }
 
 // displayPath shows a path as a reader should see it, naming no folder of the
@@ -124,14 +130,26 @@ func displayPath(path string) string {
 }
 
 // Check stops the program (a notebook cell) with the error's message, if there
-// is one: a cell reads as the tutorial's lines, without an if per call.
+// is one: a cell reads as the tutorial's lines, without an if per call. A
+// *SaveError (Fit trained the model but could not save it) is printed as a
+// warning instead, and the cell goes on with the trained model.
 func Check(err error) {
+	var saveErr *SaveError
+	if errors.As(err, &saveErr) {
+		fmt.Fprintln(warnings, "warning:", err)
+		return
+	}
 	if err != nil {
 		log.Fatal(err)
 	}
 }
 
+// warnings receives what Check prints and lets the cell go on after.
+var warnings io.Writer = os.Stderr
+
 // Must returns v, or stops the program with err's message: Must(LoadData()).
+// Like Check, it returns v after printing a *SaveError: Must(model.Fit(...))
+// keeps the trained model when only its save failed.
 func Must[T any](v T, err error) T {
 	Check(err)
 	return v

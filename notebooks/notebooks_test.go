@@ -3,12 +3,16 @@
 package notebooks_test
 
 import (
+	"encoding/base64"
 	"encoding/json"
+	"image/png"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -52,6 +56,28 @@ func TestNotebooks(t *testing.T) {
 			"scores = [0.", "test accuracy: 0.",
 			"true label: 7",
 			"dense_1 (scope)", // the same MLP as a GoMLX graph function
+			// Inside the network: weights, one digit by hand, softmax, the formulas.
+			"kernel: (784, 256)  bias: (256,)",
+			"dense: the weights of 16 units, each a 28×28 template (16 images)",
+			", ReLU → 0.000", // the unit the digit leaves off
+			"→ softmax → probabilities [",
+			"dense    784×256 + 256  =  200960   summary:  200960",
+			"dense_1  256×10 + 10    =    2570   summary:    2570",
+			"on the test set: 0.", " against the tutorial's 0.9775",
+		}},
+		// The Chinese edition of 04 (notebooks/zh, made by scripts/zh_edition.py):
+		// the same code cells, run from notebooks/zh, so it loads the model the
+		// English 04 just saved instead of training, and labels its pictures in Chinese.
+		{"zh/04_mlp.ipynb", []string{
+			"Total params: 203,530",
+			"loaded ../../build/checkpoints/quick/mlp: this model", // 04's checkpoint, relative to notebooks/zh
+			"train_history.history['val_accuracy'] = [0.",
+			"<svg", "训练准确率", "验证准确率", "图表：训练历史", "训练损失", // the loss chart too is Chinese here
+			"scores = [0.", "test accuracy: 0.", "true label: 7", "dense_1 (scope)",
+			"kernel: (784, 256)  bias: (256,)",
+			"dense：16 个神经单元的权重，每个都是一张 28×28 的模板（16 张图）",
+			"dense    784×256 + 256  =  200960   summary:  200960",
+			"on the test set: 0.", " against the tutorial's 0.9775",
 		}},
 		{"05_better_mlp.ipynb", []string{
 			"loaded ../build/checkpoints/quick/mlp: this model", // 04's model, from its checkpoint
@@ -60,11 +86,16 @@ func TestNotebooks(t *testing.T) {
 			"mlp_20_epochs: 203530 parameters, 2 epochs",
 			"mlp_2_layers: 269322 parameters",
 			"<svg",
+			// What the numbers showed: the conclusions, printed from the checkpoints.
+			"mlp, the baseline: 203530 parameters", "mlp_1000_units: 3.9× the parameters",
+			"the most accurate: ",
+			"mlp_20_epochs trained for 2 epochs, no more than the baseline (quick mode): no extra epochs to compare",
 		}},
 		{"06_overfitting_dropout.ipynb", []string{
 			"loaded", // the MLP of notebook 04, from its checkpoint
 			"mlp: train accuracy 0.", "mlp_dropout: train accuracy 0.", "gap ",
 			"<svg",
+			"mlp_dropout train − validation gap ", "with Dropout: the gap is ",
 		}},
 		{"07_predict_and_save.ipynb", []string{
 			"[image/png]", // the samples as the model sees them
@@ -72,6 +103,8 @@ func TestNotebooks(t *testing.T) {
 			"saved to number_model",
 			"loaded a model with 203530 parameters, trained for 2 epochs",
 			"no model.json in the folder",
+			"read right: ", " of 5 samples: ",
+			"the loaded model's probabilities equal the saved model's, all 50 of them",
 		}},
 		{"08_cnn.ipynb", []string{
 			"x_train: (6000, 28, 28, 1)  y_train: (6000, 10)",
@@ -79,12 +112,31 @@ func TestNotebooks(t *testing.T) {
 			"conv2d (Conv2D)", "max_pooling2d (MaxPooling2D)",
 			"<svg", "test accuracy: 0.", "first 20 predictions: [",
 			"deep CNN: 242062 parameters, test accuracy: 0.",
+			// Inside the CNN: formulas, filters, the convolution by hand, maps, Flatten, the slider, the map.
+			"conv2d         5×5×1×16 + 16    =     416   summary:     416",
+			"dense          3,136×128 + 128  =  401536   summary:  401536",
+			"kernel: (5, 5, 1, 16)  bias: (16,)",
+			"conv2d: its 16 learned 5×5 filters (16 images)",
+			"max_pooling2d  MaxPooling2D  (1, 14, 14, 16)",
+			"conv2d (Conv2D): 16 feature maps of 28×28 (16 images)",
+			"max_pooling2d (MaxPooling2D): 16 feature maps of 14×14 (16 images)",
+			"flatten: 14×14×16 → one row of 3,136 values → dense: 3,136×128 + 128 = 401,536 weights",
+			"test digit: 0 (the slider, 0 to 99, needs this notebook open in JupyterLab)",
+			"test digit 0, a 7: max_pooling2d (MaxPooling2D): 16 feature maps of 14×14",
+			"conv2d_1 (Conv2D): 36 feature maps of 14×14 (36 images)",
+			"max_pooling2d_1 (MaxPooling2D): 36 feature maps of 7×7 (36 images)",
+			"2-D maps (PCA) of 2000 test digits: raw pixels",
+			"CNN dense layer (128)    ",
+			"deep_cnn   242062 parameters, test accuracy 0.",
 		}},
 		{"09_compare.ipynb", []string{
 			"mlp          params  203530", "cnn          params  403242",
 			"cnn_nodrop gap after the last epoch",
 			"<table>", "<svg", "confusion matrix",
 			"mistakes on 1000 test digits", "[image/png]",
+			"test accuracy: cnn 0.", "the CNN's is ", "mistakes: cnn ", "time per epoch: cnn ",
+			"the tutorial's claim (the CNN overfits less) ", "the MLP with Dropout: gap ",
+			"mlp, its most frequent mistakes: ", "cnn, its most frequent mistakes: ",
 		}},
 		{"10_your_digits.ipynb", []string{
 			"662 digits from outside MNIST: 400 drawn by the program with a pen, 260 from fonts, 2 drawn on paper\n[image/png]",
@@ -95,6 +147,9 @@ func TestNotebooks(t *testing.T) {
 			"saliency maps of the drawings on paper:\n[image/png]", "test digits the CNN gets wrong:\n[image/png]",
 			// No browser runs it here: the pad shows its still picture and the cell ends.
 			"The drawing pad needs this notebook open in JupyterLab", "probabilities: CNN: ", "sample drawing of a 2: CNN: ",
+			"MNIST's test set: cnn 0.", "the augmented CNN's accuracy is ", "outside MNIST, 662 digits: cnn ",
+			"  pen, 400 digits: cnn ", "  fonts, 260 digits: cnn ", "  drawn on paper, 2 digits: cnn ",
+			" of the 260 font digits are wrong for both CNNs",
 		}},
 	}
 	// Quick mode, and no checkpoints left from an earlier run: the notebooks
@@ -104,8 +159,15 @@ func TestNotebooks(t *testing.T) {
 		os.RemoveAll(filepath.Join(dir, "quick"))
 	}
 	for _, c := range cases {
-		t.Run(strings.TrimSuffix(c.notebook, ".ipynb"), func(t *testing.T) {
+		name := strings.TrimSuffix(filepath.Base(c.notebook), ".ipynb")
+		if dir := filepath.Dir(c.notebook); dir != "." {
+			name += "_" + dir // zh/04_mlp.ipynb: 04_mlp_zh, run by -run TestNotebooks/04 too
+		}
+		t.Run(name, func(t *testing.T) {
 			out := execute(t, c.notebook)
+			if filepath.Dir(c.notebook) == "zh" && strings.Contains(out, "saved to ../../build/checkpoints/") {
+				t.Errorf("%s trained a model instead of loading the English edition's checkpoint:\n%s", c.notebook, out)
+			}
 			checkSameModels(t, c.notebook)
 			if strings.Contains(c.notebook, "07_") {
 				// Saved and loaded models predict the same: the same lines, three times.
@@ -113,6 +175,10 @@ func TestNotebooks(t *testing.T) {
 				if n := strings.Count(out, line); n != 3 {
 					t.Errorf("prediction %q appears %d times, want 3 (trained, saved, loaded)", line, n)
 				}
+			}
+			if strings.Contains(c.notebook, "04_") || strings.Contains(c.notebook, "08_") {
+				checkByHand(t, out)
+				checkPictures(t, c.notebook)
 			}
 			if strings.Contains(c.notebook, "04_") {
 				// The digit is shown before its probabilities are printed, as the cell reads.
@@ -134,6 +200,77 @@ func TestNotebooks(t *testing.T) {
 		})
 	}
 	t.Run("04_mlp_edited", testEditAndRerun)
+}
+
+// checkByHand checks that each value the notebook works out by hand (a
+// hidden unit, softmax, a pixel of the convolution) equals the one it prints
+// from the model beside it, and that there are as many as the cells make.
+func checkByHand(t *testing.T, out string) {
+	t.Helper()
+	pair := regexp.MustCompile(`by hand:? (-?\d+\.\d+),? (?:the model's [^:\n]*?|model\.Predict)[: ] ?(-?\d+\.\d+)`)
+	found := pair.FindAllStringSubmatch(out, -1)
+	want := 3 + 10 // 04: three units, ten probabilities
+	if strings.Contains(out, "conv2d") {
+		want = 1 // 08: one pixel
+	}
+	if len(found) != want {
+		t.Errorf("%d values by hand beside the model's, want %d:\n%s", len(found), want, out)
+	}
+	for _, m := range found {
+		a, _ := strconv.ParseFloat(m[1], 64)
+		b, _ := strconv.ParseFloat(m[2], 64)
+		if math.Abs(a-b) > 2e-5 {
+			t.Errorf("by hand %s, the model %s: %q", m[1], m[2], m[0])
+		}
+	}
+}
+
+// checkPictures checks the pictures a notebook shows: each is SVG of the size
+// it declares with a PNG copy of twice that size, and the notebook shows as
+// many as its cells draw.
+func checkPictures(t *testing.T, notebook string) {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("..", "build", "test", notebook))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var nb struct {
+		Cells []struct {
+			Outputs []struct {
+				Data map[string]json.RawMessage `json:"data"`
+			} `json:"outputs"`
+		} `json:"cells"`
+	}
+	if err := json.Unmarshal(raw, &nb); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int{"04_mlp.ipynb": 4, "08_cnn.ipynb": 9}[filepath.Base(notebook)] // beside the charts
+	size := regexp.MustCompile(`^<svg [^>]*width="(\d+)" height="(\d+)"`)
+	n := 0
+	for _, c := range nb.Cells {
+		for _, o := range c.Outputs {
+			var svg, text multiline
+			var pngData string
+			json.Unmarshal(o.Data["image/svg+xml"], &svg)
+			json.Unmarshal(o.Data["text/plain"], &text)
+			json.Unmarshal(o.Data["image/png"], &pngData)
+			m := size.FindStringSubmatch(string(svg))
+			if m == nil || strings.HasPrefix(string(text), "chart: ") || strings.HasPrefix(string(text), "probabilities: ") ||
+				strings.HasPrefix(string(text), "图表：") || strings.HasPrefix(string(text), "概率：") { // the Chinese edition's
+				continue // not a picture of the network
+			}
+			n++
+			w, _ := strconv.Atoi(m[1])
+			h, _ := strconv.Atoi(m[2])
+			img, err := png.Decode(base64.NewDecoder(base64.StdEncoding, strings.NewReader(pngData)))
+			if w < 200 || h < 150 || err != nil || img.Bounds().Dx() != 2*w || img.Bounds().Dy() != 2*h {
+				t.Errorf("%s: picture %q is %s×%s with a PNG copy %v (%v)", notebook, text, m[1], m[2], img, err)
+			}
+		}
+	}
+	if n != want {
+		t.Errorf("%s shows %d pictures of the network, want %d", notebook, n, want)
+	}
 }
 
 // The bench and notebooks 07 and 09 train mnistlib's Tutorial* models under the
@@ -198,8 +335,8 @@ func testEditAndRerun(t *testing.T) {
 }
 
 // execute runs a notebook through nbconvert (which fails on any failing
-// cell), keeps the executed copy under build/test, and returns the text of
-// all its outputs.
+// cell), keeps the executed copy under build/test (zh/ for the Chinese
+// edition's), and returns the text of all its outputs.
 func execute(t *testing.T, notebook string) string {
 	t.Helper()
 	if _, err := exec.LookPath("jupyter"); err != nil || os.Getenv("JUPYTER_DATA_DIR") == "" {
@@ -209,7 +346,7 @@ func execute(t *testing.T, notebook string) string {
 		}
 		t.Skip(msg)
 	}
-	outDir, err := filepath.Abs(filepath.Join("..", "build", "test"))
+	outDir, err := filepath.Abs(filepath.Join("..", "build", "test", filepath.Dir(notebook)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -219,7 +356,7 @@ func execute(t *testing.T, notebook string) string {
 	if log, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("executing %s failed: %v\n%s", notebook, err, log)
 	}
-	raw, err := os.ReadFile(filepath.Join(outDir, notebook))
+	raw, err := os.ReadFile(filepath.Join(outDir, filepath.Base(notebook)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -276,4 +413,44 @@ func (m *multiline) UnmarshalJSON(b []byte) error {
 	err := json.Unmarshal(b, &s)
 	*m = multiline(s)
 	return err
+}
+
+// The markdown of the notebooks states no result of a run: a figure a reader
+// sees there is the tutorial's own or a setting; results are printed by cells,
+// so that they always match the run. (Code, in backticks or fenced, is not text.)
+// The Chinese edition's text (notebooks/zh) is held to the same rule.
+func TestMarkdownStatesNoResults(t *testing.T) {
+	allowed := map[string]string{
+		"0.9775": "the tutorial's MLP", "0.9916": "the tutorial's CNN", "0.96087": "the tutorial's accuracy chart",
+		"0.05": "the 'normal' initializer's spread", "0.25": "a dropout rate",
+		"20%": "validation_split", "10%": "the augmentation's scaling",
+	}
+	code := regexp.MustCompile("(?s)```.*?```|`[^`]*`")
+	figure := regexp.MustCompile(`\d+\.\d{2,}|\d+(?:\.\d+)?\s?%`)
+	paths, _ := filepath.Glob("*.ipynb")
+	zh, _ := filepath.Glob(filepath.Join("zh", "*.ipynb"))
+	paths = append(paths, zh...)
+	for _, path := range paths {
+		var nb struct {
+			Cells []struct {
+				Type   string    `json:"cell_type"`
+				ID     string    `json:"id"`
+				Source multiline `json:"source"`
+			} `json:"cells"`
+		}
+		raw, err := os.ReadFile(path)
+		if err != nil || json.Unmarshal(raw, &nb) != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		for _, c := range nb.Cells {
+			if c.Type != "markdown" {
+				continue
+			}
+			for _, f := range figure.FindAllString(code.ReplaceAllString(string(c.Source), ""), -1) {
+				if _, ok := allowed[strings.ReplaceAll(f, " ", "")]; !ok {
+					t.Errorf("%s, markdown cell %s states %q: print results from a cell of the notebook (or, for a setting, add it to this test's list)", path, c.ID, f)
+				}
+			}
+		}
+	}
 }

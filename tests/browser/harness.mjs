@@ -78,6 +78,21 @@ export function processesWith(marker) {
   });
 }
 
+// cellPrograms lists the running cell programs that carry the marker: GoNB
+// gives each the path of its pipe in $GONB_PIPE.
+export function cellPrograms(marker) {
+  return processesWith(marker).filter((pid) => {
+    try {
+      return fs.readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').some((v) => v.startsWith('GONB_PIPE='));
+    } catch { return false; }
+  });
+}
+
+// describe names a process by its command line.
+export function describe(pid) {
+  try { return `${pid}: ${fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1').replaceAll('\0', ' ')}`; } catch { return String(pid); }
+}
+
 // leftBehind returns the processes (other than this one) that carry the
 // marker, after giving them up to 10 s to go; it kills them and describes them.
 export async function leftBehind(marker) {

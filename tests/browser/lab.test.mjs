@@ -106,7 +106,8 @@ test('notebook 04 runs in JupyterLab in a real browser and shows a digit and cha
   assert.ok(png, 'the Chinese chart has a PNG copy in the saved notebook');
   await zhChart.scrollIntoViewIfNeeded();
   await zhChart.screenshot({ path: path.join(out, 'chart-zh.png') });
-  const diffs = await zhChart.evaluate(compareInk, { png: 'data:image/png;base64,' + png, regions: labelRegions });
+  const regions = { ...labelRegions, legend: legendRegion(sources[zh]) };
+  const diffs = await zhChart.evaluate(compareInk, { png: 'data:image/png;base64,' + png, regions });
   for (const [region, diff] of Object.entries(diffs)) {
     assert.ok(diff < 0.35, `the chart's ${region} is drawn as in the PNG (ink differs by ${diff.toFixed(2)}; see chart-zh.png)`);
   }
@@ -134,10 +135,19 @@ function watchLiveChart(page, title) {
 // [x0, y0, x1, y1], from the layout in mnistlib/chart.go.
 const labelRegions = {
   title: [0, 0, 640, 34],
-  legend: [90, 40, 330, 75],
   'x label': [64, 338, 620, 360],
   'y label': [0, 36, 30, 312],
 };
+
+// legendRegion is where the chart's legend is: chart.go puts it where no
+// curve runs, so it is read from the SVG, around its first label (训练准确率,
+// placed at its baseline by a translate) and the row below it.
+function legendRegion(svg) {
+  const m = svg.match(/aria-label="训练准确率" transform="translate\(([\d.]+) ([\d.]+)\)/);
+  assert.ok(m, 'the legend labels its first curve 训练准确率');
+  const [x, y] = [Number(m[1]), Number(m[2])];
+  return [Math.round(x) - 30, Math.round(y) - 16, Math.round(x) + 110, Math.round(y) + 22];
+}
 
 // chartPNG returns the base64 PNG copy of the chart titled title in a saved notebook.
 function chartPNG(file, title) {

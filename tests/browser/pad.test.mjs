@@ -14,9 +14,8 @@
 // the easiest digits, and it reads them right (the seed is fixed).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
-import { labOnCopyOfNotebooks, menu, processesWith, root, waitForKernelIdle } from './harness.mjs';
+import { cellPrograms, describe, labOnCopyOfNotebooks, menu, processesWith, root, waitForKernelIdle } from './harness.mjs';
 
 const out = path.join(root, 'build', 'browser-pad');
 const notebook = '10_your_digits.ipynb';
@@ -183,18 +182,4 @@ async function inkOnCanvas(canvas) {
     for (let i = 0; i < d.length; i += 4) if (d[i] > 0) n++;
     return n;
   });
-}
-
-// cellPrograms lists the running cell programs this test started: GoNB gives
-// each the path of its pipe in $GONB_PIPE.
-function cellPrograms(marker) {
-  return processesWith(marker).filter((pid) => {
-    try {
-      return fs.readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').some((v) => v.startsWith('GONB_PIPE='));
-    } catch { return false; }
-  });
-}
-
-function describe(pid) {
-  try { return `${pid}: ${fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1').replaceAll('\0', ' ')}`; } catch { return String(pid); }
 }

@@ -1,0 +1,164 @@
+package mnistlib
+
+// The language of the labels the library draws: English, or Chinese for the
+// Chinese edition of the notebooks (notebooks/zh), chosen without touching
+// their code cells. Every label goes through tr, which looks the English text
+// up in zhText, the one catalogue of Chinese labels.
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Language is the language of the charts' and pictures' labels: "zh" or "en".
+//
+// WORKBOOK_LANG=zh or WORKBOOK_LANG=en chooses. Without it, a notebook run from
+// a folder named zh (the Chinese edition, notebooks/zh/) is Chinese: GoNB puts
+// the notebook's folder in GONB_DIR for the cell programs it runs, and the
+// working directory's name is checked too. Anything else is English.
+//
+// Only what the library draws or labels follows it. Printed Keras-style text
+// (Fit's epoch lines, Summary, "saved to") stays English, as Keras prints it;
+// and the accuracy chart Fit draws is the tutorial's, in Chinese, in either
+// language.
+func Language() string {
+	switch lang := strings.ToLower(strings.TrimSpace(os.Getenv("WORKBOOK_LANG"))); {
+	case lang == "zh" || strings.HasPrefix(lang, "zh-") || strings.HasPrefix(lang, "zh_"):
+		return "zh"
+	case lang == "en" || strings.HasPrefix(lang, "en-") || strings.HasPrefix(lang, "en_"):
+		return "en"
+	}
+	if dir := os.Getenv("GONB_DIR"); dir != "" && filepath.Base(dir) == "zh" {
+		return "zh"
+	}
+	if wd, err := os.Getwd(); err == nil && filepath.Base(wd) == "zh" {
+		return "zh"
+	}
+	return "en"
+}
+
+// tr returns the label s in the workbook's language: s itself in English,
+// its entry in zhText in Chinese (s itself when it has none: a name, a
+// number). A format keeps its verbs, so fmt.Sprintf(tr(format), args...)
+// works in both.
+func tr(s string) string {
+	if Language() != "zh" {
+		return s
+	}
+	return zhOf(s)
+}
+
+// Label formats a label a notebook gives a picture (a title, a panel's
+// name) in the notebook's language, as fmt.Sprintf does: its English format
+// is looked up in the same catalogue as the library's own labels.
+func Label(format string, args ...any) string { return fmt.Sprintf(tr(format), args...) }
+
+// zhOf is s's Chinese entry, or s.
+func zhOf(s string) string {
+	if z, ok := zhText[s]; ok {
+		return z
+	}
+	return s
+}
+
+// zhText is the Chinese of every English label the library draws, formats
+// with the same verbs in the same order. Its words are the tutorial's: 权重,
+// 偏差, 神经单元, 卷积核 (also called 滤镜), 特征图, 填充, 训练次数.
+var zhText = map[string]string{
+	// The training history (history.go); the tutorial's accuracy chart is
+	// already Chinese in both editions.
+	"Training history":    "训练历史",
+	"epoch":               "训练次数",
+	"accuracy":            "准确率",
+	"loss":                "损失",
+	"train accuracy":      "训练准确率",
+	"validation accuracy": "验证准确率",
+	"train loss":          "训练损失",
+	"validation loss":     "验证损失",
+	"chart: %s":           "图表：%s",
+
+	// Labels the notebooks' code cells pass in (09_compare's charts, 08_cnn's
+	// digit maps and slider), for the same code cells in both editions.
+	"train − validation accuracy · 过度拟合": "训练准确率 − 验证准确率 · 过度拟合",
+	"validation accuracy · 验证准确率":        "验证准确率",
+	"epoch · 训练次数":                       "训练次数",
+	"accuracy · 准确率":                     "准确率",
+	"gap":                                "差距",
+	"raw pixels (784 values)":            "原始像素（784 个值）",
+	"MLP hidden layer (256)":             "MLP 隐藏层（256 个神经单元）",
+	"CNN dense layer (128)":              "CNN 全连接层（128 个神经单元）",
+	"test digit":                         "测试数字",
+	"test digit %d, a %d: %s":            "测试数字 %d（一个 %d）：%s",
+
+	// Probabilities (probchart.go), galleries (show.go, saliency.go) and the
+	// confusion matrix (evaluation.go). Fashion-MNIST's classes by their usual
+	// Chinese names.
+	"%s: %d (%.0f%%)":   "%s：预测 %d（%.0f%%）",
+	"probabilities: %s": "概率：%s",
+	"%s->%s":            "%s 预测为 %s",
+	"confusion matrix: rows = true digit, columns = predicted": "混淆矩阵：每行是真实数字，每列是预测数字",
+	"T-shirt/top": "T恤/上衣", "Trouser": "裤子", "Pullover": "套头衫", "Dress": "连衣裙", "Coat": "外套",
+	"Sandal": "凉鞋", "Shirt": "衬衫", "Sneaker": "运动鞋", "Bag": "包", "Ankle boot": "短靴",
+
+	// Weight templates, filters and feature maps (grid.go).
+	"%s (%d images)": "%s（%d 张图）",
+	"%s: the weights of %d units, each a 28×28 template": "%s：%d 个神经单元的权重，每个都是一张 28×28 的模板",
+	"unit %d":                           "神经单元 %d",
+	"%s: its %d learned %d×%d filters":  "%s：学到的 %d 个 %d×%d 卷积核（滤镜）",
+	" (input channel 0 of %d)":          "（%d 个输入通道中的第 0 个）",
+	"filter %d":                         "卷积核 %d",
+	"%s (%s): %d feature maps of %d×%d": "%s（%s）：%d 个 %d×%d 的特征图",
+	"map %d":                            "特征图 %d",
+	"weight":                            "权重",
+	"activation":                        "激活值",
+
+	// The arithmetic by hand (byhandpicture.go).
+	"unit %d: Σ w·x = %.3f, + b (%.3f) = %.3f, ReLU → %.3f":             "神经单元 %d：Σ w·x = %.3f，+ b（%.3f）= %.3f，ReLU → %.3f",
+	"%s: the digit × each unit's weights → a sum, + bias, through ReLU": "%s：数字 × 每个神经单元的权重 → 加权和，+ 偏差，经过激活函数 ReLU",
+	"the digit x":          "数字 x",
+	"unit %d's weights w":  "神经单元 %d 的权重 w",
+	"+ bias (%.3f) = %.3f": "+ 偏差（%.3f）= %.3f",
+	"ReLU passes it":       "ReLU 让它通过",
+	"ReLU turns it to 0":   "ReLU 把它变成 0",
+	"weights and products, each on its own scale (−largest … +largest)":              "权重与乘积，各按自己的范围着色（−最大值 … +最大值）",
+	"scores %.2f → softmax → probabilities %.4f":                                     "分数 %.2f → softmax → 概率 %.4f",
+	"the ten scores (Σ w·h + b)":                                                     "十个分数（Σ w·h + b）",
+	"%s, filter %d at (%d, %d): Σ patch × kernel = %.4f, + bias (%.4f), ReLU → %.4f": "%s，卷积核 %d 在 (%d, %d)：Σ 区块 × 卷积核 = %.4f，+ 偏差（%.4f），ReLU → %.4f",
+	"the digit, and the 'same' padding:":                                             "数字，加上 'same' 填充：",
+	"a ring of %d zeros (gray) around it":                                            "四周补 %d 圈 0（灰色）",
+	"the 5×5 patch":                                                                  "5×5 的区块",
+	"filter %d's kernel":                                                             "卷积核 %d 的权重",
+	"patch × kernel":                                                                 "区块 × 卷积核",
+	"+ bias %.4f":                                                                    "+ 偏差 %.4f",
+	"feature map %d":                                                                 "特征图 %d",
+	"%s: %d×%d×%d → one row of %s values → %s: %s = %s weights":                      "%s：%d×%d×%d → 一行 %s 个值 → %s：%s = %s 个权重",
+	"the %d maps of %s, %d×%d each:":                                                 "%d 个特征图（%s 的输出），每个 %d×%d：",
+	"%s: all %s values in one row (value k is map k mod %d at pixel k div %d):":      "%s：全部 %s 个值排成一行（第 k 个值是特征图 k mod %d 在像素 k div %d 处的值）：",
+	"values %d to %d, enlarged: pixel (%d,%d) of every map, then (%d,%d), then (%d,%d):": "放大第 %d 到 %d 个值：每个特征图的像素 (%d,%d)，然后 (%d,%d)，然后 (%d,%d)：",
+
+	// Maps of the digits (digitmap.go).
+	"%.0f%% nearest their own digit's centre":     "%.0f%% 离自己数字的中心最近",
+	"%s: %.0f%% nearest their own digit's centre": "%s：%.0f%% 离自己数字的中心最近",
+	"2-D maps (PCA) of %d test digits: %s":        "%d 个测试数字的二维图（主成分分析）：%s",
+	"; ":                                          "；",
+
+	// The slider (explore.go) and the drawing pad (pad.go, pad.js).
+	"%s: %d": "%s：%d",
+	"%s (the slider, %d to %d, needs this notebook open in JupyterLab)":                                 "%s（滑块从 %d 到 %d，需要在 JupyterLab 中打开这个笔记本）",
+	"(the slider, %d to %d, got no answer from the browser: it needs this notebook open in JupyterLab)": "（滑块从 %d 到 %d，没有收到浏览器的回应：需要在 JupyterLab 中打开这个笔记本）",
+	"(no picture for %s: %v)": "（%s 没有图：%v）",
+	"Not connected: run this cell in JupyterLab to use the slider.":                                                                            "未连接：在 JupyterLab 中运行这个单元格才能使用滑块。",
+	"The drawing pad needs this notebook open in JupyterLab (it runs in the browser). Here is what it shows for a digit drawn by the program:": "画板需要在 JupyterLab 中打开这个笔记本（它在浏览器里运行）。下面是它对程序画的一个数字的显示：",
+	"The drawing pad got no answer from the browser (it needs JupyterLab). Here is what it shows for a digit drawn by the program:":            "画板没有收到浏览器的回应（它需要 JupyterLab）。下面是它对程序画的一个数字的显示：",
+	"sample drawing of a 2: %s": "程序画的 2：%s",
+	"(the model's input and the probabilities appear here once you draw)": "（画好数字后，模型的输入和概率会显示在这里）",
+	"the model's input: 28×28 pixels":                                     "模型的输入：28×28 像素",
+	"your last drawing and the model's input":                             "你最后画的数字和模型的输入",
+	"(the pad was empty when it closed)":                                  "（画板关闭时是空的）",
+	"clear":                                                               "清除",
+	"Starting…":                                                           "启动中…",
+	"Not connected: run this cell in JupyterLab to draw.":                 "未连接：在 JupyterLab 中运行这个单元格才能画数字。",
+	"Draw a digit in the black square.":                                   "在黑色方框里画一个数字。",
+}
