@@ -207,7 +207,7 @@ func TestNotebooks(t *testing.T) {
 // from the model beside it, and that there are as many as the cells make.
 func checkByHand(t *testing.T, out string) {
 	t.Helper()
-	pair := regexp.MustCompile(`by hand:? (-?\d+\.\d+),? (?:the model's [^:\n]*?|model\.Predict)[: ] ?(-?\d+\.\d+)`)
+	pair := regexp.MustCompile(`by hand:? (-?\d+\.\d+),?\s+(?:the model's [^:\n]*?|model\.Predict)[: ] ?(-?\d+\.\d+)`)
 	found := pair.FindAllStringSubmatch(out, -1)
 	want := 3 + 10 // 04: three units, ten probabilities
 	if strings.Contains(out, "conv2d") {

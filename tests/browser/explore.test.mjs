@@ -15,7 +15,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { cellPrograms, describe, labOnCopyOfNotebooks, menu, root, waitForKernelIdle } from './harness.mjs';
+import { cellPrograms, describe, labOnCopyOfNotebooks, menu, openNotebook, root } from './harness.mjs';
 
 const out = path.join(root, 'build', 'browser-explore');
 const notebook = '08_cnn.ipynb';
@@ -23,15 +23,7 @@ const source = 'mnistlib.Explore(';
 
 test('the slider of notebook 08 redraws its picture in place, and stops on an interrupt', { timeout: 20 * 60_000 }, async (t) => {
   const { lab, browser, marker } = await labOnCopyOfNotebooks(t, out, 'WORKBOOK_EXPLORE_TEST');
-  const page = await (await browser.newContext({ viewport: { width: 1400, height: 1800 } })).newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  const shot = (name) => page.screenshot({ path: path.join(out, name) });
-
-  await page.goto(`${lab.url}/lab/tree/${notebook}?token=${lab.token}`);
-  const nb = page.locator('.jp-NotebookPanel:visible');
-  await nb.locator('.jp-Notebook .jp-Cell').first().waitFor({ timeout: 120_000 });
-  await waitForKernelIdle(page, lab, out);
+  const { page, nb, errors, shot } = await openNotebook(browser, lab, out, notebook);
 
   // The cells above the slider's, in order, then the slider's own.
   const cell = nb.locator('.jp-CodeCell', { hasText: source });

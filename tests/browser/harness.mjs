@@ -191,3 +191,20 @@ async function kernelReport(page, lab, out) {
   return `status bar: ${bar.replace(/\s+/g, ' ')}\n/api/kernels: ${await api('/api/kernels')}\n` +
     `/api/sessions: ${await api('/api/sessions')}\nlab.log (last 40 lines):\n${logTail}`;
 }
+
+// openNotebook opens notebook in a new page of the lab, from its address as a
+// person would, and waits until the status bar says its kernel is idle. It
+// returns the page, the notebook's panel, the page's JavaScript errors as they
+// come, and shot(name), which saves a screenshot under out. beforeOpen(page),
+// if given, runs before the page loads (to watch its messages from the first).
+export async function openNotebook(browser, lab, out, notebook, { viewport = { width: 1400, height: 1800 }, acceptDownloads = false, beforeOpen } = {}) {
+  const page = await (await browser.newContext({ viewport, acceptDownloads })).newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  if (beforeOpen) beforeOpen(page);
+  await page.goto(`${lab.url}/lab/tree/${notebook}?token=${lab.token}`);
+  const nb = page.locator('.jp-NotebookPanel:visible');
+  await nb.locator('.jp-Notebook .jp-Cell').first().waitFor({ timeout: 120_000 });
+  await waitForKernelIdle(page, lab, out);
+  return { page, nb, errors, shot: (name) => page.screenshot({ path: path.join(out, name) }) };
+}

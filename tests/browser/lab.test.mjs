@@ -9,27 +9,22 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { labOnCopyOfNotebooks, menu, root, waitForAllCells, waitForKernelIdle } from './harness.mjs';
+import { labOnCopyOfNotebooks, menu, openNotebook, root, waitForAllCells } from './harness.mjs';
 
 const out = path.join(root, 'build', 'browser');
 const notebook = '04_mlp.ipynb';
 
 test('notebook 04 runs in JupyterLab in a real browser and shows a digit and charts', { timeout: 15 * 60_000 }, async (t) => {
   const { lab, browser } = await labOnCopyOfNotebooks(t, out, 'WORKBOOK_BROWSER_TEST');
-  const context = await browser.newContext({ viewport: { width: 1400, height: 2000 }, acceptDownloads: true });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-
   // Watch the kernel's messages as the browser receives them: Fit redraws the
   // Chinese accuracy chart in place after every epoch, so at least two drawings
   // must arrive before the training cell prints its history (after Fit returns).
-  // (The page itself may draw several messages in one frame.)
-  const live = watchLiveChart(page, '训练历史');
-  await page.goto(`${lab.url}/lab/tree/${notebook}?token=${lab.token}`);
-  await page.locator('.jp-Notebook .jp-Cell').first().waitFor({ timeout: 120_000 });
-  // What a person waits for: the status bar saying the kernel is idle.
-  await waitForKernelIdle(page, lab, out);
+  // (The page itself may draw several messages in one frame.) Then wait for
+  // what a person waits for: the status bar saying the kernel is idle.
+  let live;
+  const { page, errors } = await openNotebook(browser, lab, out, notebook, {
+    viewport: { width: 1400, height: 2000 }, acceptDownloads: true, beforeOpen: (p) => { live = watchLiveChart(p, '训练历史'); },
+  });
 
   await menu(page, 'Run', 'Run All Cells');
   await waitForAllCells(page, 10 * 60_000);

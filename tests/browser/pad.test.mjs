@@ -15,22 +15,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { cellPrograms, describe, labOnCopyOfNotebooks, menu, processesWith, root, waitForKernelIdle } from './harness.mjs';
+import { cellPrograms, describe, labOnCopyOfNotebooks, menu, openNotebook, processesWith, root } from './harness.mjs';
 
 const out = path.join(root, 'build', 'browser-pad');
 const notebook = '10_your_digits.ipynb';
 
 test('the drawing pad of notebook 10 answers a drawn 1 and 0, clears, and stops on an interrupt and when its notebook closes', { timeout: 20 * 60_000 }, async (t) => {
   const { lab, browser, marker } = await labOnCopyOfNotebooks(t, out, 'WORKBOOK_PAD_TEST');
-  const page = await (await browser.newContext({ viewport: { width: 1400, height: 1800 } })).newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  const shot = (name) => page.screenshot({ path: path.join(out, name) });
-
-  await page.goto(`${lab.url}/lab/tree/${notebook}?token=${lab.token}`);
-  const nb = page.locator('.jp-NotebookPanel:visible');
-  await nb.locator('.jp-Notebook .jp-Cell').first().waitFor({ timeout: 120_000 });
-  await waitForKernelIdle(page, lab, out);
+  const { page, nb, errors, shot } = await openNotebook(browser, lab, out, notebook);
 
   // Every cell: the pad's is the last, and it stays running while the pad is open.
   await menu(page, 'Run', 'Run All Cells');

@@ -12,7 +12,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { labOnCopyOfNotebooks, menu, root, waitForAllCells, waitForKernelIdle } from './harness.mjs';
+import { labOnCopyOfNotebooks, menu, openNotebook, root, waitForAllCells } from './harness.mjs';
 
 const out = path.join(root, 'build', 'browser-zh');
 const notebook = 'zh/03_preprocess.ipynb';
@@ -43,13 +43,7 @@ test('a notebook of the Chinese edition runs in JupyterLab and exports with its 
   assert.ok(want.length >= 3 && want.every((h) => /[\u3400-\u9fff]/.test(h)), `the Chinese notebook's headings are Chinese: ${want}`);
 
   const { lab, browser } = await labOnCopyOfNotebooks(t, out, 'WORKBOOK_BROWSER_ZH_TEST');
-  const context = await browser.newContext({ viewport: { width: 1400, height: 2000 }, acceptDownloads: true });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${lab.url}/lab/tree/${notebook}?token=${lab.token}`);
-  await page.locator('.jp-Notebook .jp-Cell').first().waitFor({ timeout: 120_000 });
-  await waitForKernelIdle(page, lab, out);
+  const { page, errors } = await openNotebook(browser, lab, out, notebook, { viewport: { width: 1400, height: 2000 }, acceptDownloads: true });
   await menu(page, 'Run', 'Run All Cells');
   await waitForAllCells(page, 5 * 60_000);
 
