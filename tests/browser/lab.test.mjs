@@ -32,7 +32,9 @@ test('notebook 04 runs in JupyterLab in a real browser and shows a digit and cha
   assert.ok(live.drawings.size >= 2, `the live chart was drawn ${live.drawings.size} time(s) while training, want at least 2`);
 
   const outputs = page.locator('.jp-Notebook .jp-OutputArea-output');
-  const texts = (await outputs.allInnerTexts()).join('\n');
+  // textContent, not innerText: JupyterLab skips rendering cells far off screen
+  // (content-visibility), and their innerText is empty.
+  const texts = (await outputs.allTextContents()).join('\n');
   assert.match(texts, /Total params: 203,530/, 'the summary is shown');
   assert.match(texts, /test accuracy: 0\.\d{4}/, 'the test accuracy is printed');
   assert.equal(await page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"]').count(), 0,

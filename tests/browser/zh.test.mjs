@@ -47,11 +47,11 @@ test('a notebook of the Chinese edition runs in JupyterLab and exports with its 
   await menu(page, 'Run', 'Run All Cells');
   await waitForAllCells(page, 5 * 60_000);
 
-  const shown = (await page.locator('.jp-Notebook .jp-OutputArea-output').allInnerTexts()).join('\n');
+  const shown = (await page.locator('.jp-Notebook .jp-OutputArea-output').allTextContents()).join('\n'); // textContent: off-screen cells are not rendered
   assert.equal(await page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"]').count(), 0,
     'no cell shows an error:\n' + shown);
   for (const w of outputs) assert.ok(shown.includes(w), `the page shows ${JSON.stringify(w)}:\n${shown}`);
-  const rendered = (await page.locator('.jp-Notebook .jp-RenderedMarkdown').allInnerTexts()).join('\n');
+  const rendered = (await page.locator('.jp-Notebook .jp-RenderedMarkdown').allTextContents()).join('\n');
   for (const h of want) assert.ok(rendered.includes(h), `the page shows the heading ${JSON.stringify(h)}`);
   fs.mkdirSync(out, { recursive: true });
   await page.screenshot({ path: path.join(out, '03_preprocess.png') });
