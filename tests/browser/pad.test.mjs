@@ -97,9 +97,14 @@ test('the drawing pad of notebook 10 answers a drawn 1 and 0, clears, and stops 
   // The pad again, and this time the learner closes the notebook: the pad
   // stops answering the program's pings, and the program ends by itself
   // (in about 20 s) while the kernel goes on.
+  // Ctrl+Enter runs the cell in place: Shift+Enter on the notebook's last cell
+  // would add a new cell below it, which would then be the last.
   await pad.locator('.jp-InputArea-editor').click();
-  await page.keyboard.press('Shift+Enter');
-  await pad.locator('.mnist-pad-status', { hasText: 'Draw a digit' }).waitFor({ timeout: 120_000 });
+  await page.keyboard.press('Control+Enter');
+  await pad.locator('.mnist-pad-status', { hasText: 'Draw a digit' }).waitFor({ timeout: 120_000 }).catch(async (e) => {
+    await shot('pad-not-shown-again.png');
+    throw e;
+  });
   at = await on();
   await stroke(page, [at(0.5, 0.15), at(0.5, 0.85)]);
   await answers(pad, /CNN: 1 \(/);
