@@ -7,6 +7,7 @@
 //	GOMLX_BACKEND=go go run ./bench        # force the pure-Go backend
 //	go run ./bench -models=cnn -epochs=3
 //	go run ./bench -models=mlp -seeds=5    # seeds 1..5: how much test accuracy varies from run to run
+//	go run ./bench -models=cnn -epochs=3 -augment=none,strong   # the epoch plain and with every distortion, side by side
 package main
 
 import (
@@ -16,29 +17,36 @@ import (
 	"fmt"
 	"log"
 	"math"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"runtime"
 	"slices"
 	"strings"
 	"syscall"
+	"time"
+
+	"github.com/gomlx/gomlx/core/tensors"
 
 	"github.com/gonb-mnist/workbook/mnistlib"
 )
 
 var (
-	flagModels = flag.String("models", "mlp,mlp-dropout,cnn", "comma-separated: mlp, mlp-dropout, cnn, cnn-nodrop, deep-cnn")
-	flagEpochs = flag.Int("epochs", 10, "epochs per model")
-	flagBatch  = flag.Int("batch", 200, "batch size")
-	flagSeeds  = flag.Int("seeds", 1, "train each model with seeds 1..N (N > 1 adds a table of accuracy statistics)")
-	flagKeras  = flag.String("keras", "", "a Python with Keras 3 (e.g. .tools/bench-venv/bin/python, made by bench/compare.sh): trains the same models and seeds in Keras too, for the accuracy comparison")
-	flagChild  = flag.String("child", "", "internal: train this one model and print its result as JSON")
-	flagSeed   = flag.Int64("seed", 1, "internal: the child's seed")
+	flagModels  = flag.String("models", "mlp,mlp-dropout,cnn", "comma-separated: mlp, mlp-dropout, cnn, cnn-nodrop, deep-cnn")
+	flagEpochs  = flag.Int("epochs", 10, "epochs per model")
+	flagBatch   = flag.Int("batch", 200, "batch size")
+	flagSeeds   = flag.Int("seeds", 1, "train each model with seeds 1..N (N > 1 adds a table of accuracy statistics)")
+	flagKeras   = flag.String("keras", "", "a Python with Keras 3 (e.g. .tools/bench-venv/bin/python, made by bench/compare.sh): trains the same models and seeds in Keras too, for the accuracy comparison")
+	flagAugment = flag.String("augment", "none", "comma-separated data augmentations to train each model with, side by side: none, nb10 (notebook 10's), strong (every distortion, elastic, shear, blur and low resolution too)")
+	flagChild   = flag.String("child", "", "internal: train this one model and print its result as JSON")
+	flagSeed    = flag.Int64("seed", 1, "internal: the child's seed")
 )
 
 // result is one row of the table.
 type result struct {
 	Model, Backend  string
+	Augment         string  // -augment's name of the data augmentation
+	AugmentMicros   float64 // its cost per image, one core, measured on 2,000 training rows before training
 	Seed            int64
 	SecondsPerEpoch float64
 	TestAccuracy    float64
@@ -58,13 +66,21 @@ func main() {
 		return
 	}
 	var rows []result
+	augments := strings.Split(*flagAugment, ",")
+	for _, aug := range augments {
+		if _, ok := augmentations[aug]; !ok {
+			log.Fatalf("-augment: unknown augmentation %q (none, nb10, strong)", aug)
+		}
+	}
 	for _, name := range strings.Split(*flagModels, ",") {
-		for seed := int64(1); seed <= int64(*flagSeeds); seed++ {
-			r, err := runChild(name, seed)
-			if err != nil {
-				log.Fatalf("%s: %v", name, err)
+		for _, aug := range augments {
+			for seed := int64(1); seed <= int64(*flagSeeds); seed++ {
+				r, err := runChild(name, aug, seed)
+				if err != nil {
+					log.Fatalf("%s: %v", name, err)
+				}
+				rows = append(rows, r)
 			}
-			rows = append(rows, r)
 		}
 		if *flagKeras == "" {
 			continue
@@ -80,6 +96,42 @@ func main() {
 	printTable(rows)
 	if *flagSeeds > 1 {
 		printSeedStats(rows)
+	}
+	if len(augments) > 1 {
+		printAugmentCost(rows)
+	}
+}
+
+// augmentations are the data augmentations -augment names: none, notebook
+// 10's, and every distortion at once (issue 21's).
+var augmentations = map[string]mnistlib.Augmentation{
+	"none":   {},
+	"nb10":   {Shift: 1, Rotate: 15, Scale: 0.1, Thickness: 1.5},
+	"strong": {Shift: 1, Rotate: 15, Scale: 0.1, Thickness: 1.5, Elastic: 34, Shear: 15, Blur: 0.8, LowRes: 12},
+}
+
+// trainingRows is what Fit trains on: 60,000 rows less the 0.2 validation split.
+const trainingRows = 48000
+
+// printAugmentCost says how much longer each augmented epoch took than the
+// plain one of the same model and seed (issue 21 asks for at most 1.5×).
+func printAugmentCost(rows []result) {
+	plain := map[string]result{}
+	for _, r := range rows {
+		if r.Augment == "none" && framework(r) == "mnistlib" {
+			plain[fmt.Sprint(r.Model, r.Seed)] = r
+		}
+	}
+	fmt.Println()
+	for _, r := range rows {
+		base, ok := plain[fmt.Sprint(strings.TrimSuffix(r.Model, "+"+r.Augment), r.Seed)]
+		if r.Augment == "none" || framework(r) != "mnistlib" || !ok {
+			continue
+		}
+		fmt.Printf("%s, seed %d: %.2f× the plain epoch (%.2f against %.2f s/epoch; data feed %.1f%% against %.1f%%); "+
+			"augmenting an image takes %.1f µs on one core, the plain epoch %.1f µs per training row\n",
+			r.Model, r.Seed, r.SecondsPerEpoch/base.SecondsPerEpoch, r.SecondsPerEpoch, base.SecondsPerEpoch, 100*r.FeedShare, 100*base.FeedShare,
+			r.AugmentMicros, 1e6*base.SecondsPerEpoch/trainingRows)
 	}
 }
 
@@ -117,6 +169,14 @@ func train(name string) (result, error) {
 	m.Seed, m.Out, m.Progress = *flagSeed, os.Stderr, nil
 	fit := mnistlib.TutorialFit("")
 	fit.Epochs, fit.BatchSize = *flagEpochs, *flagBatch
+	fit.Augment = augmentations[*flagAugment]
+	var augmentMicros float64
+	if *flagAugment != "none" {
+		name += "+" + *flagAugment
+		if augmentMicros, err = augmentCost(fit.Augment, x); err != nil {
+			return result{}, err
+		}
+	}
 	h, err := m.Fit(x, y, fit)
 	if err != nil {
 		return result{}, err
@@ -125,8 +185,26 @@ func train(name string) (result, error) {
 	if err != nil {
 		return result{}, err
 	}
-	return result{Model: name, Seed: m.Seed, Backend: mnistlib.BackendDescription(), SecondsPerEpoch: h.SecondsPerEpoch(),
+	return result{Model: name, Augment: *flagAugment, AugmentMicros: augmentMicros, Seed: m.Seed, Backend: mnistlib.BackendDescription(), SecondsPerEpoch: h.SecondsPerEpoch(),
 		TestAccuracy: acc, FeedShare: sum(h.FeedSeconds) / sum(h.Seconds), Epochs: h.Seconds}, nil
+}
+
+// augmentCost is how long a changes one training image, in microseconds:
+// the mean over the first 2,000 rows of x, on one core, before training.
+func augmentCost(a mnistlib.Augmentation, x *tensors.Tensor) (float64, error) {
+	const n = 2000
+	rows := make([][]float32, n)
+	for i := range rows {
+		var err error
+		if rows[i], err = mnistlib.Row(x, i); err != nil {
+			return 0, err
+		}
+	}
+	start := time.Now()
+	for i, r := range rows {
+		a.Apply(r, rand.New(rand.NewPCG(1, uint64(i))))
+	}
+	return float64(time.Since(start).Microseconds()) / n, nil
 }
 
 func sum(s []float64) float64 {
@@ -137,12 +215,12 @@ func sum(s []float64) float64 {
 	return t
 }
 
-func runChild(name string, seed int64) (result, error) {
+func runChild(name, augment string, seed int64) (result, error) {
 	var out bytes.Buffer
 	cmd := exec.Command(os.Args[0], "-child="+name, fmt.Sprintf("-seed=%d", seed),
-		fmt.Sprintf("-epochs=%d", *flagEpochs), fmt.Sprintf("-batch=%d", *flagBatch))
+		fmt.Sprintf("-epochs=%d", *flagEpochs), fmt.Sprintf("-batch=%d", *flagBatch), "-augment="+augment)
 	cmd.Stdout, cmd.Stderr = &out, os.Stderr
-	fmt.Fprintf(os.Stderr, "== %s, seed %d\n", name, seed)
+	fmt.Fprintf(os.Stderr, "== %s, augment %s, seed %d\n", name, augment, seed)
 	if err := cmd.Run(); err != nil {
 		return result{}, err
 	}

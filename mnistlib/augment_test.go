@@ -153,6 +153,21 @@ func TestAugmentCheck(t *testing.T) {
 		{Augmentation{Rotate: 90}, "Augment.Rotate must be between 0 and 45"},
 		{Augmentation{Scale: math.NaN()}, "Augment.Scale"},
 		{Augmentation{Thickness: math.Inf(1)}, "Augment.Thickness"},
+		// Thickness goes to 3 now; the newer fields at their limits and past them.
+		{Augmentation{Thickness: 3, Elastic: 40, ElasticSigma: 8, Shear: 30, Blur: 2, LowRes: 8}, ""},
+		{Augmentation{Elastic: 34, ElasticSigma: 4, LowRes: 27}, ""},
+		{Augmentation{Thickness: 3.5}, "Augment.Thickness must be between 0 and 3, got 3.5"},
+		{Augmentation{Elastic: 41}, "Augment.Elastic must be between 0 and 40, got 41"},
+		{Augmentation{Elastic: -1}, "Augment.Elastic must be between 0 and 40"},
+		{Augmentation{Elastic: 34, ElasticSigma: 3}, "Augment.ElasticSigma must be 0 (meaning 4) or between 4 and 8 pixels, got 3"},
+		{Augmentation{Elastic: 34, ElasticSigma: math.NaN()}, "Augment.ElasticSigma must be 0 (meaning 4) or between 4 and 8"},
+		{Augmentation{ElasticSigma: 6}, "Augment.ElasticSigma is 6 but Augment.Elastic is 0"},
+		{Augmentation{Shear: 31}, "Augment.Shear must be between 0 and 30, got 31"},
+		{Augmentation{Blur: 2.5}, "Augment.Blur must be between 0 and 2, got 2.5"},
+		{Augmentation{Blur: math.NaN()}, "Augment.Blur"},
+		{Augmentation{LowRes: 7}, "Augment.LowRes must be 0 (off) or between 8 and 27 pixels, got 7"},
+		{Augmentation{LowRes: 28}, "Augment.LowRes must be 0 (off) or between 8 and 27 pixels, got 28"},
+		{Augmentation{LowRes: -1}, "Augment.LowRes must be 0 (off)"},
 	} {
 		_, err := NewSequential().fitOptions(FitOptions{Epochs: 1, Augment: tc.a})
 		if (err == nil) != (tc.want == "") || (err != nil && !strings.Contains(err.Error(), tc.want)) {

@@ -49,7 +49,8 @@ type FitOptions struct {
 	// it returns the history with a *SaveError and the model stays trained.
 	Checkpoint string
 	// Augment, if set, changes every training image a little at each epoch
-	// (shifts, rotations, scaling, stroke thickness; see Augmentation), drawn
+	// (shifts, rotations, scaling, stroke thickness, and, for stronger
+	// augmentation, shear, elastic distortion, blur and low resolution; see Augmentation), drawn
 	// from the model's Seed and the epoch. Validation rows are left as they are.
 	Augment Augmentation
 }
