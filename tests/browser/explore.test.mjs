@@ -26,7 +26,17 @@ test('the slider of notebook 08 redraws its picture in place, and stops on an in
   const { page, nb, errors, shot } = await openNotebook(browser, lab, out, notebook);
 
   // The cells above the slider's, in order, then the slider's own.
+  // JupyterLab keeps only the cells near the view in the page: scroll down
+  // until the slider's cell is there, as a person would.
   const cell = nb.locator('.jp-CodeCell', { hasText: source });
+  for (let i = 0; i < 60 && (await cell.count()) === 0; i++) {
+    await nb.evaluate((panel) => {
+      const scroller = [panel, ...panel.querySelectorAll('*')].find((el) =>
+        el.scrollHeight > el.clientHeight + 10 && ['auto', 'scroll'].includes(getComputedStyle(el).overflowY));
+      scroller?.scrollBy(0, scroller.clientHeight * 0.7);
+    });
+    await page.waitForTimeout(200);
+  }
   assert.equal(await cell.count(), 1, `${notebook} has one cell whose source contains ${source}`);
   await cell.locator('.jp-InputArea-editor').click();
   await menu(page, 'Run', 'Run All Above Selected Cell');
