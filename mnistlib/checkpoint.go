@@ -237,12 +237,20 @@ func checkTarget(dir string) error {
 	case !info.IsDir():
 		return fmt.Errorf("%s is a file, not a checkpoint folder; not replacing it: move the file or save to another folder", dir)
 	}
+	// This runs before the save takes the lock: a concurrent save may swap the
+	// folder away meanwhile, which is no reason to refuse (ours swaps in next).
 	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
 	if err != nil {
 		return fmt.Errorf("cannot save a checkpoint to %s: %w", dir, err)
 	}
 	if len(entries) > 0 {
 		if _, err := os.Stat(filepath.Join(dir, manifestFile)); err != nil {
+			if _, gone := os.Lstat(dir); errors.Is(gone, fs.ErrNotExist) {
+				return nil
+			}
 			return fmt.Errorf("%s is a folder with files but not a checkpoint (no %s); not replacing it: move its files or save to another folder", dir, manifestFile)
 		}
 	}
