@@ -37,7 +37,7 @@ var (
 	flagBatch   = flag.Int("batch", 200, "batch size")
 	flagSeeds   = flag.Int("seeds", 1, "train each model with seeds 1..N (N > 1 adds a table of accuracy statistics)")
 	flagKeras   = flag.String("keras", "", "a Python with Keras 3 (e.g. .tools/bench-venv/bin/python, made by bench/compare.sh): trains the same models and seeds in Keras too, for the accuracy comparison")
-	flagAugment = flag.String("augment", "none", "comma-separated data augmentations to train each model with, side by side: none, nb10 (notebook 10's), strong (every distortion, elastic, shear, blur and low resolution too)")
+	flagAugment = flag.String("augment", "none", "comma-separated data augmentations to train each model with, side by side: none, nb10 (notebook 10's), light (moves, turns, resizes, pens), strong (every distortion at full strength)")
 	flagChild   = flag.String("child", "", "internal: train this one model and print its result as JSON")
 	flagSeed    = flag.Int64("seed", 1, "internal: the child's seed")
 )
@@ -50,6 +50,8 @@ type result struct {
 	Seed            int64
 	SecondsPerEpoch float64
 	TestAccuracy    float64
+	Outside         float64            // accuracy on notebook 10's digits from outside MNIST
+	OutsideByKind   map[string]float64 // the same, by kind of digit (mnistlib.OutsideKinds)
 	PeakMiB         float64
 	FeedShare       float64   // share of the epochs spent building batches, outside the compiled step
 	Epochs          []float64 // seconds of each epoch
@@ -69,7 +71,7 @@ func main() {
 	augments := strings.Split(*flagAugment, ",")
 	for _, aug := range augments {
 		if _, ok := augmentations[aug]; !ok {
-			log.Fatalf("-augment: unknown augmentation %q (none, nb10, strong)", aug)
+			log.Fatalf("-augment: unknown augmentation %q (none, nb10, light, strong)", aug)
 		}
 	}
 	for _, name := range strings.Split(*flagModels, ",") {
@@ -103,10 +105,12 @@ func main() {
 }
 
 // augmentations are the data augmentations -augment names: none, notebook
-// 10's, and every distortion at once (issue 21's).
+// 10's (mnistlib.RobustAugmentation), its earlier one (moves, turns, resizes
+// and pens only), and every distortion at once.
 var augmentations = map[string]mnistlib.Augmentation{
 	"none":   {},
-	"nb10":   {Shift: 1, Rotate: 15, Scale: 0.1, Thickness: 1.5},
+	"nb10":   mnistlib.RobustAugmentation,
+	"light":  {Shift: 1, Rotate: 15, Scale: 0.1, Thickness: 1.5},
 	"strong": {Shift: 1, Rotate: 15, Scale: 0.1, Thickness: 1.5, Elastic: 34, Shear: 15, Blur: 0.8, LowRes: 12},
 }
 
@@ -151,6 +155,7 @@ func train(name string) (result, error) {
 	if !ok {
 		return result{}, fmt.Errorf("unknown model %q", name)
 	}
+	mnistlib.Messages = os.Stderr // stdout carries the result alone
 	data, err := mnistlib.LoadData()
 	if err != nil {
 		return result{}, err
@@ -164,7 +169,6 @@ func train(name string) (result, error) {
 		return result{}, err
 	}
 	y, yTest := mnistlib.ToCategorical(data.Train.Labels, 10), mnistlib.ToCategorical(data.Test.Labels, 10)
-	mnistlib.Messages = os.Stderr
 	m := newModel()
 	m.Seed, m.Out, m.Progress = *flagSeed, os.Stderr, nil
 	fit := mnistlib.TutorialFit("")
@@ -185,8 +189,38 @@ func train(name string) (result, error) {
 	if err != nil {
 		return result{}, err
 	}
-	return result{Model: name, Augment: *flagAugment, AugmentMicros: augmentMicros, Seed: m.Seed, Backend: mnistlib.BackendDescription(), SecondsPerEpoch: h.SecondsPerEpoch(),
-		TestAccuracy: acc, FeedShare: sum(h.FeedSeconds) / sum(h.Seconds), Epochs: h.Seconds}, nil
+	r := result{Model: name, Augment: *flagAugment, AugmentMicros: augmentMicros, Seed: m.Seed, Backend: mnistlib.BackendDescription(), SecondsPerEpoch: h.SecondsPerEpoch(),
+		TestAccuracy: acc, FeedShare: sum(h.FeedSeconds) / sum(h.Seconds), Epochs: h.Seconds}
+	r.Outside, r.OutsideByKind, err = outsideAccuracy(m)
+	return r, err
+}
+
+// outsideAccuracy is the model's accuracy on notebook 10's digits from
+// outside MNIST, all of them and by kind.
+func outsideAccuracy(m *mnistlib.Model) (float64, map[string]float64, error) {
+	set, err := mnistlib.ReadOutside("notebooks/images")
+	if err != nil {
+		return 0, nil, err
+	}
+	accuracy := func(s mnistlib.DigitSet) (float64, error) {
+		x, err := mnistlib.Normalize(mnistlib.Reshape2D(s.Images))
+		if err != nil {
+			return 0, err
+		}
+		p, err := m.Predict(x)
+		if err != nil {
+			return 0, err
+		}
+		return mnistlib.Accuracy(mnistlib.Argmax(p), s.Labels), nil
+	}
+	byKind := map[string]float64{}
+	for _, kind := range mnistlib.OutsideKinds {
+		if byKind[kind], err = accuracy(set.OfKind(kind)); err != nil {
+			return 0, nil, err
+		}
+	}
+	all, err := accuracy(set)
+	return all, byKind, err
 }
 
 // augmentCost is how long a changes one training image, in microseconds:
@@ -262,31 +296,54 @@ func runKeras(name string, seed int64) (result, error) {
 
 func printTable(rows []result) {
 	fmt.Printf("\n%d epochs, batch %d, 48,000 training rows; %s, %d CPUs, %s\n\n", *flagEpochs, *flagBatch, runtime.GOARCH, runtime.NumCPU(), runtime.Version())
-	fmt.Println("| model | seed | backend | s/epoch (median of epochs 2..N) | test accuracy | peak memory | data feed |")
-	fmt.Println("|---|---:|---|---:|---:|---:|---:|")
+	fmt.Println("| model | seed | backend | s/epoch (median of epochs 2..N) | test accuracy | outside accuracy | peak memory | data feed |")
+	fmt.Println("|---|---:|---|---:|---:|---:|---:|---:|")
 	for _, r := range rows {
-		fmt.Printf("| %s | %d | %s | %.2f | %.4f | %.0f MiB | %.1f%% |\n", r.Model, r.Seed, r.Backend, r.SecondsPerEpoch, r.TestAccuracy, r.PeakMiB, 100*r.FeedShare)
+		fmt.Printf("| %s | %d | %s | %.2f | %.4f | %s | %.0f MiB | %.1f%% |\n", r.Model, r.Seed, r.Backend, r.SecondsPerEpoch, r.TestAccuracy,
+			orDash(r.Outside, r.OutsideByKind != nil), r.PeakMiB, 100*r.FeedShare)
 	}
+	fmt.Printf("\n| model | seed | %s | outside, all |\n|---|---:|%s---:|\n", strings.Join(mnistlib.OutsideKinds, " | "),
+		strings.Repeat("---:|", len(mnistlib.OutsideKinds)))
+	for _, r := range rows {
+		if r.OutsideByKind == nil {
+			continue // Keras does not read the outside set
+		}
+		fmt.Printf("| %s | %d |", r.Model, r.Seed)
+		for _, kind := range mnistlib.OutsideKinds {
+			fmt.Printf(" %.4f |", r.OutsideByKind[kind])
+		}
+		fmt.Printf(" %.4f |\n", r.Outside)
+	}
+}
+
+// orDash prints an accuracy, or a dash where there is none.
+func orDash(v float64, ok bool) string {
+	if !ok {
+		return "–"
+	}
+	return fmt.Sprintf("%.4f", v)
 }
 
 // printSeedStats summarises test accuracy over the seeds of each model:
 // the spread says how far a single run (like the tutorial's) is from typical.
 func printSeedStats(rows []result) {
-	fmt.Println("\n| model | framework | runs | test accuracy: mean | sd | min | max |")
-	fmt.Println("|---|---|---:|---:|---:|---:|---:|")
+	fmt.Println("\n| model | framework | runs | test accuracy: mean | sd | min | max | outside accuracy: mean |")
+	fmt.Println("|---|---|---:|---:|---:|---:|---:|---:|")
 	for i := 0; i < len(rows); {
 		j := i
-		var accs []float64
+		var accs, outside []float64
 		for ; j < len(rows) && rows[j].Model == rows[i].Model && framework(rows[j]) == framework(rows[i]); j++ {
 			accs = append(accs, rows[j].TestAccuracy)
+			outside = append(outside, rows[j].Outside)
 		}
 		mean := sum(accs) / float64(len(accs))
 		var ss float64
 		for _, a := range accs {
 			ss += (a - mean) * (a - mean)
 		}
-		fmt.Printf("| %s | %s | %d | %.4f | %.4f | %.4f | %.4f |\n", rows[i].Model, framework(rows[i]), len(accs), mean,
-			math.Sqrt(ss/float64(len(accs)-1)), slices.Min(accs), slices.Max(accs))
+		fmt.Printf("| %s | %s | %d | %.4f | %.4f | %.4f | %.4f | %s |\n", rows[i].Model, framework(rows[i]), len(accs), mean,
+			math.Sqrt(ss/float64(len(accs)-1)), slices.Min(accs), slices.Max(accs),
+			orDash(sum(outside)/float64(len(outside)), rows[i].OutsideByKind != nil))
 		i = j
 	}
 }

@@ -55,6 +55,11 @@ type Augmentation struct {
 	// scan, its brightest pixel kept as for Blur. At the smallest size the
 	// digit, 20 of MNIST's 28 pixels high, is drawn with 0.7×LowRes pixels.
 	LowRes int `json:"low_res,omitempty"`
+	// Keep is the share of training images, each epoch, left exactly as
+	// written (0: none, every image is changed; at most 0.9): the model still
+	// sees MNIST's own digits, so that the changes it learns from cost it
+	// nothing on digits like them.
+	Keep float64 `json:"keep,omitempty"`
 }
 
 // Enabled reports whether the augmentation changes anything.
@@ -71,7 +76,7 @@ func (a Augmentation) check() error {
 		v, max float64
 	}{
 		{"Shift", a.Shift, 6}, {"Rotate", a.Rotate, 45}, {"Scale", a.Scale, 0.5}, {"Thickness", a.Thickness, 3},
-		{"Elastic", a.Elastic, 40}, {"Shear", a.Shear, 30}, {"Blur", a.Blur, 2},
+		{"Elastic", a.Elastic, 40}, {"Shear", a.Shear, 30}, {"Blur", a.Blur, 2}, {"Keep", a.Keep, 0.9},
 	} {
 		if !(c.v >= 0 && c.v <= c.max) { // also refuses NaN
 			return fmt.Errorf("Augment.%s must be between 0 and %g, got %g", c.name, c.max, c.v)
@@ -122,6 +127,10 @@ func (a Augmentation) Apply(img []float32, rng *rand.Rand) []float32 {
 		return out
 	}
 	d := a.draw(rng)
+	if d.keep {
+		copy(out, img)
+		return out
+	}
 	src := thicken(img, d.thick)
 	box, ok := inkBounds(src)
 	if !ok {
@@ -143,6 +152,7 @@ type amounts struct {
 	blur                        float64 // sigma, in pixels
 	size                        int     // the side of the low-resolution scan
 	fieldSeed                   uint64  // seeds the elastic field's own stream
+	keep                        bool    // leave the image as it is
 }
 
 // draw takes one image's amounts from rng: first the fields that existed
@@ -165,6 +175,7 @@ func (a Augmentation) draw(rng *rand.Rand) amounts {
 		d.size = a.LowRes + int(u*float64(ImageSize-a.LowRes)) // LowRes to 27
 	}
 	d.fieldSeed = rng.Uint64()
+	d.keep = rng.Float64() < a.Keep // drawn last: the amounts above stay those of before Keep
 	return d
 }
 

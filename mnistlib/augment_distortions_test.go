@@ -388,3 +388,32 @@ func TestAugmentFilters(t *testing.T) {
 		}
 	}
 }
+
+// Keep leaves about its share of the images as they are, and changes the
+// others exactly as without Keep: the same seed, epoch and row, the same amounts.
+func TestAugmentKeep(t *testing.T) {
+	img := drawnDigit(t, Stroke{{140, 40}, {140, 240}}, Stroke{{100, 80}, {140, 40}})
+	for _, keep := range []float64{0.25, 0.5, 0.9} {
+		a := strongAugment
+		a.Keep = keep
+		kept := 0
+		const rows = 400
+		for row := range rows {
+			got, all := a.Apply(img, augmentRNG(1, 0, row)), strongAugment.Apply(img, augmentRNG(1, 0, row))
+			switch {
+			case reflect.DeepEqual(got, img):
+				kept++
+			case !reflect.DeepEqual(got, all):
+				t.Fatalf("Keep %g, row %d: a changed image differs from the one without Keep", keep, row)
+			}
+		}
+		if share := float64(kept) / rows; math.Abs(share-keep) > 0.08 {
+			t.Errorf("Keep %g left %.2f of the images unchanged", keep, share)
+		}
+	}
+	for _, bad := range []float64{-0.1, 0.95, math.NaN()} {
+		if err := (Augmentation{Shift: 1, Keep: bad}).check(); err == nil {
+			t.Errorf("Keep %g was accepted", bad)
+		}
+	}
+}

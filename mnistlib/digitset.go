@@ -92,3 +92,43 @@ func Accuracy(predicted []int, labels Labels) float64 {
 	}
 	return 1 - float64(len(Mistakes(predicted, labels)))/float64(len(labels))
 }
+
+// OutsideKinds are the kinds of digits of notebook 10's outside set, in the
+// order its tables list them: Kind maps each file's source to one of them.
+var OutsideKinds = []string{"pen", "marker", "blocky", "forms", "fonts", "drawn"}
+
+// Kind is the kind of an outside digit's source: the program's pens ("pen",
+// "marker", "blocky", "forms") and the drawings on paper ("drawn") are their
+// own kinds; every other source is a font, "fonts".
+func Kind(source string) string {
+	if slices.Contains(OutsideKinds, source) {
+		return source
+	}
+	return "fonts"
+}
+
+// ReadOutside reads notebook 10's digits from outside MNIST, under the
+// notebooks' images folder: images/outside (mnistlib/cmd/mkoutside made it)
+// and 07's two drawings on paper, drawn_7.png and drawn_4.jpg (source "drawn").
+func ReadOutside(images string) (DigitSet, error) {
+	set, err := ReadDigitFolder(filepath.Join(images, "outside"))
+	if err != nil {
+		return DigitSet{}, err
+	}
+	for _, f := range []struct {
+		name  string
+		label uint8
+	}{{"drawn_7.png", 7}, {"drawn_4.jpg", 4}} {
+		d, err := ReadDigit(filepath.Join(images, f.name))
+		if err != nil {
+			return DigitSet{}, err
+		}
+		set.Add(d, f.label, f.name, "drawn")
+	}
+	return set, nil
+}
+
+// OfKind returns the digits of one kind (see Kind).
+func (s DigitSet) OfKind(kind string) DigitSet {
+	return s.Subset(func(source string) bool { return Kind(source) == kind })
+}

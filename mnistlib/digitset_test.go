@@ -31,7 +31,7 @@ func TestParseDigitName(t *testing.T) {
 }
 
 // The outside digits the repository ships (notebooks/images/outside, made by
-// cmd/mkoutside): a few hundred, every digit, pen and fonts, small files.
+// cmd/mkoutside): about a thousand, every digit, every kind, small files.
 func TestOutsideDigits(t *testing.T) {
 	dir := filepath.Join("..", "notebooks", "images", "outside")
 	set, err := ReadDigitFolder(dir)
@@ -63,7 +63,7 @@ func TestOutsideDigits(t *testing.T) {
 		}
 		total += fi.Size()
 	}
-	if total > 400<<10 {
+	if total > 600<<10 {
 		t.Errorf("the pictures take %d KB, want a few hundred at most", total>>10)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "README.md")); err != nil {
@@ -84,5 +84,44 @@ func TestReadDigitFolderErrors(t *testing.T) {
 	}
 	if _, err := ReadDigitFolder(filepath.Join(bad, "missing")); err == nil {
 		t.Error("a missing folder: no error")
+	}
+}
+
+func TestKind(t *testing.T) {
+	for source, want := range map[string]string{
+		"pen": "pen", "marker": "marker", "blocky": "blocky", "forms": "forms", "drawn": "drawn",
+		"comicneue": "fonts", "comicneue-bold": "fonts", "humorsans": "fonts",
+	} {
+		if got := Kind(source); got != want {
+			t.Errorf("Kind(%q) = %q, want %q", source, got, want)
+		}
+	}
+}
+
+// ReadOutside reads notebook 10's folder and 07's two drawings, every kind present.
+func TestReadOutside(t *testing.T) {
+	set, err := ReadOutside(filepath.Join("..", "notebooks", "images"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int{"pen": 400, "marker": 100, "blocky": 100, "forms": 96, "fonts": 260, "drawn": 2}
+	total := 0
+	for _, kind := range OutsideKinds {
+		sub := set.OfKind(kind)
+		if sub.Images.N != want[kind] {
+			t.Errorf("%d digits of kind %s, want %d", sub.Images.N, kind, want[kind])
+		}
+		total += sub.Images.N
+	}
+	if total != set.Images.N {
+		t.Errorf("the kinds hold %d digits, the set %d", total, set.Images.N)
+	}
+	for i, name := range set.Names {
+		if strings.HasPrefix(name, "drawn_") && (set.Sources[i] != "drawn" || int(set.Labels[i]) != int(name[6]-'0')) {
+			t.Errorf("%s: source %q, label %d", name, set.Sources[i], set.Labels[i])
+		}
+	}
+	if _, err := ReadOutside(t.TempDir()); err == nil || !strings.Contains(err.Error(), "outside") {
+		t.Errorf("a folder without images/outside: %v", err)
 	}
 }

@@ -95,9 +95,10 @@ var zhText = map[string]string{
 	// Probabilities (probchart.go), galleries (show.go, saliency.go) and the
 	// confusion matrix (evaluation.go). Fashion-MNIST's classes by their usual
 	// Chinese names.
-	"%s: %d (%.0f%%)":   "%s：预测 %d（%.0f%%）",
-	"probabilities: %s": "概率：%s",
-	"%s->%s":            "%s 预测为 %s",
+	"%s: %d (%.0f%%)":               "%s：预测 %d（%.0f%%）",
+	"%s: unsure, %d (%.0f%%) or %d": "%s：不确定，%d（%.0f%%）还是 %d",
+	"probabilities: %s":             "概率：%s",
+	"%s->%s":                        "%s 预测为 %s",
 	"confusion matrix: rows = true digit, columns = predicted": "混淆矩阵：每行是真实数字，每列是预测数字",
 	"T-shirt/top": "T恤/上衣", "Trouser": "裤子", "Pullover": "套头衫", "Dress": "连衣裙", "Coat": "外套",
 	"Sandal": "凉鞋", "Shirt": "衬衫", "Sneaker": "运动鞋", "Bag": "包", "Ankle boot": "短靴",

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -95,8 +96,8 @@ func TestPadAnswer(t *testing.T) {
 		if len(panel.Probs) != NumClasses || math.Abs(sum-1) > 1e-4 {
 			t.Errorf("%s: %d probabilities summing to %g", panel.Name, len(panel.Probs), sum)
 		}
-		if !strings.HasPrefix(panel.Title(), panel.Name+": ") || !strings.HasSuffix(panel.Title(), "%)") {
-			t.Errorf("title %q", panel.Title())
+		if !regexp.MustCompile(`^` + panel.Name + `: (\d \(\d+%\)|unsure, \d \(\d+%\) or \d)$`).MatchString(panel.Title()) {
+			t.Errorf("title %q", panel.Title()) // untrained models: mostly unsure
 		}
 	}
 	if _, ok, err := p.answer(DrawStrokes(280, 280, 18, nil)); ok || err != nil {
@@ -270,5 +271,24 @@ func TestProbabilityChart(t *testing.T) {
 	png, err := c.PNG()
 	if err != nil || !bytes.HasPrefix(png, []byte("\x89PNG")) {
 		t.Errorf("PNG: %v", err)
+	}
+}
+
+// A panel whose likeliest digit is under Unsure says so and names the runner-up.
+func TestProbabilityPanelTitle(t *testing.T) {
+	for _, c := range []struct {
+		probs []float32
+		want  string
+	}{
+		{[]float32{0.01, 0.9, 0.01, 0.01, 0.01, 0.01, 0.01, 0.02, 0.01, 0.01}, "CNN: 1 (90%)"},
+		{[]float32{0, 0, 0, 0, 0.6, 0, 0, 0, 0, 0.4}, "CNN: 4 (60%)"},
+		{[]float32{0, 0, 0, 0, 0.35, 0, 0, 0.2, 0, 0.45}, "CNN: unsure, 9 (45%) or 4"},
+		{[]float32{0.55, 0.45, 0, 0, 0, 0, 0, 0, 0, 0}, "CNN: unsure, 0 (55%) or 1"},
+		{[]float32{0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1}, "CNN: unsure, 0 (10%) or 1"},
+		{nil, "CNN"},
+	} {
+		if got := (ProbabilityPanel{"CNN", c.probs}).Title(); got != c.want {
+			t.Errorf("Title of %v = %q, want %q", c.probs, got, c.want)
+		}
 	}
 }

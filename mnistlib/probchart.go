@@ -25,13 +25,37 @@ type ProbabilityPanel struct {
 	Probs []float32
 }
 
-// Title is the panel's heading: "CNN: 7 (98%)" (in Chinese "CNN：预测 7（98%）").
+// Unsure is the probability below which a model's answer is not taken as
+// sure: under it the panel says "unsure" and names the next likeliest digit.
+// A careful reader asks again when a digit could be either of two.
+const Unsure = 0.6
+
+// Title is the panel's heading: "CNN: 7 (98%)" (in Chinese "CNN：预测 7（98%）"),
+// or, when the likeliest digit's probability is under Unsure, "CNN: unsure,
+// 7 (45%) or 9".
 func (p ProbabilityPanel) Title() string {
 	if len(p.Probs) == 0 {
 		return p.Name
 	}
-	best := Argmax([][]float32{p.Probs})[0]
+	best, second := TopTwo(p.Probs)
+	if p.Probs[best] < Unsure {
+		return fmt.Sprintf(tr("%s: unsure, %d (%.0f%%) or %d"), p.Name, best, 100*p.Probs[best], second)
+	}
 	return fmt.Sprintf(tr("%s: %d (%.0f%%)"), p.Name, best, 100*p.Probs[best])
+}
+
+// TopTwo returns the likeliest class and the next likeliest.
+func TopTwo(probs []float32) (best, second int) {
+	best, second = 0, -1
+	for c := 1; c < len(probs); c++ {
+		switch {
+		case probs[c] > probs[best]:
+			best, second = c, best
+		case second < 0 || probs[c] > probs[second]:
+			second = c
+		}
+	}
+	return best, second
 }
 
 // SVG renders the chart.

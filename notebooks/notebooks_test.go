@@ -105,6 +105,7 @@ func TestNotebooks(t *testing.T) {
 			"no model.json in the folder",
 			"read right: ", " of 5 samples: ",
 			"the loaded model's probabilities equal the saved model's, all 50 of them",
+			"drawn_4.jpg → robust CNN: ", "/quick/deep_cnn_augmented", // trained here, or loaded when 10 ran first
 		}},
 		{"08_cnn.ipynb", []string{
 			"x_train: (6000, 28, 28, 1)  y_train: (6000, 10)",
@@ -139,17 +140,23 @@ func TestNotebooks(t *testing.T) {
 			"mlp, its most frequent mistakes: ", "cnn, its most frequent mistakes: ",
 		}},
 		{"10_your_digits.ipynb", []string{
-			"662 digits from outside MNIST: 400 drawn by the program with a pen, 260 from fonts, 2 drawn on paper\n[image/png]",
+			"958 digits from outside MNIST: pen 400, marker 100, blocky 100, forms 96, fonts 260, drawn 2\n[image/png]",
 			"CNN: MNIST test accuracy 0.",
 			" outside digits wrong; the first 36:\n[image/png]", // quick mode's CNN gets more than 36 wrong
+			"each change alone, a row each: [Shift Rotate Scale Thickness Elastic Shear]\n[image/png]",
+			"every change at once:\n[image/png]",
 			"saved to ../build/checkpoints/quick/cnn_augmented\n",
-			"<table>", "MNIST test (1000)          cnn 0.", "outside, all (662)         cnn 0.", "cnn_augmented 0.",
+			"/quick/deep_cnn_augmented", // 07 trained it, or this notebook does
+			"<table>", "MNIST test (1000)        cnn 0.", "outside, all (958)       cnn 0.", " cnn_augmented 0.", " deep_cnn_augmented 0.",
+			"outside, forms (96)      cnn 0.",
 			"saliency maps of the drawings on paper:\n[image/png]", "test digits the CNN gets wrong:\n[image/png]",
 			// No browser runs it here: the pad shows its still picture and the cell ends.
-			"The drawing pad needs this notebook open in JupyterLab", "probabilities: CNN: ", "sample drawing of a 2: CNN: ",
-			"MNIST's test set: cnn 0.", "the augmented CNN's accuracy is ", "outside MNIST, 662 digits: cnn ",
-			"  pen, 400 digits: cnn ", "  fonts, 260 digits: cnn ", "  drawn on paper, 2 digits: cnn ",
-			" of the 260 font digits are wrong for both CNNs",
+			"The drawing pad needs this notebook open in JupyterLab", "probabilities: robust CNN: ", ", CNN: ", ", MLP: ", "sample drawing of a 2: robust CNN: ",
+			"MNIST's test set: cnn 0.", "augmented, the accuracy is ", "outside MNIST, 958 digits, mistakes: cnn ",
+			"MNIST's test set: deep_cnn 0.", "outside MNIST, 958 digits, mistakes: deep_cnn ",
+			"  pen, 400 digits, mistakes: cnn ", "  marker, 100 digits, mistakes: deep_cnn ", "  fonts, 260 digits, mistakes: cnn ", "  drawn, 2 digits, mistakes: cnn ",
+			"the best on the outside digits: ",
+			"deep_cnn_augmented gets ", " of the 958 outside digits wrong: pen ",
 		}},
 	}
 	// Quick mode, and no checkpoints left from an earlier run: the notebooks
@@ -283,6 +290,9 @@ func checkSameModels(t *testing.T, notebook string) {
 		"06_overfitting_dropout.ipynb": {"mlp_dropout": mnistlib.TutorialMLPDropout},
 		"08_cnn.ipynb": {"cnn": func() *mnistlib.Model { return mnistlib.TutorialCNN(true) },
 			"deep_cnn": mnistlib.TutorialDeepCNN},
+		"07_predict_and_save.ipynb": {"deep_cnn_augmented": mnistlib.TutorialDeepCNN},
+		"10_your_digits.ipynb": {"cnn_augmented": func() *mnistlib.Model { return mnistlib.TutorialCNN(true) },
+			"deep_cnn_augmented": mnistlib.TutorialDeepCNN},
 	}[notebook]
 	for name, preset := range presets {
 		saved, err := mnistlib.LoadCheckpoint(name)
@@ -292,6 +302,11 @@ func checkSameModels(t *testing.T, notebook string) {
 		}
 		if !reflect.DeepEqual(saved.Layers(), preset().Layers()) {
 			t.Errorf("%s saves under %q other layers than mnistlib's preset: %v, want %v", notebook, name, saved.Layers(), preset().Layers())
+		}
+		// 10's augmented models are trained with mnistlib.RobustAugmentation,
+		// which RobustCNN (07, the pad) trains with too.
+		if strings.HasSuffix(name, "_augmented") && saved.Fitted.Augment != mnistlib.RobustAugmentation {
+			t.Errorf("%s trains %q with %+v, mnistlib.RobustAugmentation is %+v", notebook, name, saved.Fitted.Augment, mnistlib.RobustAugmentation)
 		}
 	}
 }

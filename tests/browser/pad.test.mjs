@@ -1,7 +1,7 @@
 // The drawing pad of notebook 10 as a person uses it: JupyterLab started by
 // the project's lab command (quick mode), the notebook's cells run in
 // Debian's Chromium, a "1" and a "0" drawn with the mouse on the pad, the
-// model's input and both models' answers looked for under it, the pad
+// model's input and the three models' answers looked for under it, the pad
 // cleared, the kernel interrupted from the Kernel menu: the cell's program
 // must end and the kernel be idle again. Then the pad once more, and the
 // notebook closed: the program must end by itself. At the end nothing may be
@@ -49,9 +49,10 @@ test('the drawing pad of notebook 10 answers a drawn 1 and 0, clears, and stops 
   // A "1": one vertical stroke.
   let at = await on();
   await stroke(page, [at(0.5, 0.15), at(0.5, 0.85)]);
-  const one = await answers(pad, /CNN: 1 \(/);
+  const one = await answers(pad, /^CNN: 1 \(/);
   assert.match(one.cnn, /^CNN: 1 \(\d+%\)$/, `the CNN reads the 1: ${JSON.stringify(one)}`);
-  assert.match(one.mlp, /^MLP: \d \(\d+%\)$/, `the MLP's answer is shown: ${JSON.stringify(one)}`);
+  assert.match(one.mlp, answer('MLP'), `the MLP's answer is shown: ${JSON.stringify(one)}`);
+  assert.match(one.robust, answer('robust CNN'), `the robust CNN's answer is shown: ${JSON.stringify(one)}`);
   await checkInput(pad);
   await shot('pad-1.png');
 
@@ -68,9 +69,10 @@ test('the drawing pad of notebook 10 answers a drawn 1 and 0, clears, and stops 
     loop.push(at(0.5 + 0.25 * Math.cos(a), 0.5 + 0.33 * Math.sin(a)));
   }
   await stroke(page, loop);
-  const zero = await answers(pad, /CNN: 0 \(/);
+  const zero = await answers(pad, /^CNN: 0 \(/);
   assert.match(zero.cnn, /^CNN: 0 \(\d+%\)$/, `the CNN reads the 0: ${JSON.stringify(zero)}`);
-  assert.match(zero.mlp, /^MLP: \d \(\d+%\)$/, `the MLP's answer is shown: ${JSON.stringify(zero)}`);
+  assert.match(zero.mlp, answer('MLP'), `the MLP's answer is shown: ${JSON.stringify(zero)}`);
+  assert.match(zero.robust, answer('robust CNN'), `the robust CNN's answer is shown: ${JSON.stringify(zero)}`);
   await checkInput(pad);
   await shot('pad-0.png');
 
@@ -107,7 +109,7 @@ test('the drawing pad of notebook 10 answers a drawn 1 and 0, clears, and stops 
   });
   at = await on();
   await stroke(page, [at(0.5, 0.15), at(0.5, 0.85)]);
-  await answers(pad, /CNN: 1 \(/);
+  await answers(pad, /^CNN: 1 \(/);
   assert.ok(cellPrograms(marker).length > 0, "the pad's program runs again");
   await menu(page, 'File', 'Close Tab');
   const discard = page.locator('.jp-Dialog').getByRole('button', { name: /Discard|Don.t Save/i });
@@ -140,7 +142,7 @@ async function answers(pad, want) {
     if (await chart.count() === 0) return [];
     const src = await chart.last().getAttribute('src');
     const svg = decodeURIComponent(src.slice(src.indexOf(',') + 1));
-    return [...svg.matchAll(/aria-label="((?:CNN|MLP): [^"]*)"/g)].map((m) => m[1].replaceAll('&#37;', '%'));
+    return [...svg.matchAll(/aria-label="((?:robust CNN|CNN|MLP): [^"]*)"/g)].map((m) => m[1].replaceAll('&#37;', '%'));
   };
   const deadline = Date.now() + 60_000;
   let seen = await titles();
@@ -148,7 +150,14 @@ async function answers(pad, want) {
     await new Promise((r) => setTimeout(r, 250));
     seen = await titles();
   }
-  return { cnn: seen.find((s) => s.startsWith('CNN')) || '', mlp: seen.find((s) => s.startsWith('MLP')) || '', all: seen };
+  const panel = (name) => seen.find((s) => s.startsWith(name + ': ')) || '';
+  return { cnn: panel('CNN'), mlp: panel('MLP'), robust: panel('robust CNN'), all: seen };
+}
+
+// answer is the heading of a model's panel: its digit, or that it is unsure
+// (the likeliest digit under mnistlib.Unsure) and the two likeliest.
+function answer(name) {
+  return new RegExp(`^${name}: (\\d \\(\\d+%\\)|unsure, \\d \\(\\d+%\\) or \\d)$`);
 }
 
 // checkInput checks the model's input under the pad: a 28×28 picture shown

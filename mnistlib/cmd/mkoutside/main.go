@@ -6,6 +6,10 @@
 //   - pen: digits drawn by this program along scripted pen paths, with random
 //     slant, rotation, proportions, wobble and pen width (from a fine pen to a
 //     marker), at random sizes on the paper;
+//   - marker: the same paths drawn with a felt marker;
+//   - blocky: the same paths drawn 6 to 11 pixels high and enlarged, blocky;
+//   - forms: 1s with a base, open and closed 4s, 7s with a bar, 9s with a
+//     straight stem: forms that MNIST's American writers seldom used;
 //   - fonts: the ten digits of handwriting-style fonts from Debian packages,
 //     upright and slanted.
 //
@@ -40,8 +44,10 @@ import (
 )
 
 var (
-	flagFonts  = flag.String("fonts", "", "folder where the font packages were unpacked (holds usr/share/fonts); empty: pen digits only")
-	flagPerPen = flag.Int("pen", 40, "pen digits per class")
+	flagFonts    = flag.String("fonts", "", "folder where the font packages were unpacked (holds usr/share/fonts); empty: pen digits only")
+	flagPerPen   = flag.Int("pen", 40, "pen digits per class")
+	flagPerStyle = flag.Int("style", 10, "marker digits and blocky digits per class")
+	flagPerForm  = flag.Int("form", 8, "digits per form of 1, 4, 7 and 9 written as MNIST's writers seldom do")
 )
 
 func main() {
@@ -54,13 +60,16 @@ func main() {
 		log.Fatal(err)
 	}
 	n := writePenDigits(out, *flagPerPen)
+	n += writeMarkerDigits(out, *flagPerStyle)
+	n += writeBlockyDigits(out, *flagPerStyle)
+	n += writeFormDigits(out, *flagPerForm)
 	var used []fontFile
 	if *flagFonts != "" {
 		var count int
 		used, count = writeFontDigits(out, *flagFonts)
 		n += count
 	}
-	if err := writeReadme(filepath.Join(out, "README.md"), *flagPerPen, used); err != nil {
+	if err := writeReadme(filepath.Join(out, "README.md"), used); err != nil {
 		log.Fatal(err)
 	}
 	fmt.Printf("wrote %d digits to %s\n", n, out)
@@ -76,12 +85,113 @@ func writePenDigits(out string, perClass int) int {
 		for i := range perClass {
 			variants := templates[digit]
 			strokes := variants[i%len(variants)]()
-			img := penDigit(strokes, rng)
+			img := penDigit(strokes, rng, anyPen)
 			save(filepath.Join(out, fmt.Sprintf("%d-pen-%02d.png", digit, i+1)), img)
 			n++
 		}
 	}
 	return n
+}
+
+// writeMarkerDigits draws perClass digits of each class with a felt marker.
+func writeMarkerDigits(out string, perClass int) int {
+	rng := rand.New(rand.NewPCG(2026, 1))
+	for digit := range 10 {
+		for i := range perClass {
+			strokes := templates[digit][i%len(templates[digit])]()
+			save(filepath.Join(out, fmt.Sprintf("%d-marker-%02d.png", digit, i+1)), penDigit(strokes, rng, marker))
+		}
+	}
+	return 10 * perClass
+}
+
+// writeBlockyDigits draws perClass digits of each class the way a
+// low-resolution scan or a pixel-art tool makes them: a digit 6 to 11 pixels
+// high, each of its pixels enlarged to a square block 3 to 6 pixels wide.
+func writeBlockyDigits(out string, perClass int) int {
+	rng := rand.New(rand.NewPCG(2026, 2))
+	for digit := range 10 {
+		for i := range perClass {
+			strokes := templates[digit][i%len(templates[digit])]()
+			img := enlarge(penDigit(strokes, rng, tiny), 3+rng.IntN(4))
+			save(filepath.Join(out, fmt.Sprintf("%d-blocky-%02d.png", digit, i+1)), img)
+		}
+	}
+	return 10 * perClass
+}
+
+// enlarge repeats every pixel k×k times (nearest neighbour: the blocks stay sharp).
+func enlarge(img *image.Gray, k int) *image.Gray {
+	b := img.Bounds()
+	big := image.NewGray(image.Rect(0, 0, b.Dx()*k, b.Dy()*k))
+	for y := range big.Rect.Dy() {
+		for x := range big.Rect.Dx() {
+			big.Pix[y*big.Stride+x] = img.GrayAt(b.Min.X+x/k, b.Min.Y+y/k).Y
+		}
+	}
+	return big
+}
+
+// writeFormDigits draws perForm digits of each of the forms MNIST's writers
+// seldom use, with any pen.
+func writeFormDigits(out string, perForm int) int {
+	rng := rand.New(rand.NewPCG(2026, 3))
+	n := 0
+	for digit := range 10 {
+		for i := range perForm * len(forms[digit]) {
+			strokes := forms[digit][i%len(forms[digit])]()
+			save(filepath.Join(out, fmt.Sprintf("%d-forms-%02d.png", digit, i+1)), penDigit(strokes, rng, anyPen))
+			n++
+		}
+	}
+	return n
+}
+
+// forms are ways of writing 1, 4, 7 and 9 common in other countries' schools
+// and rare in MNIST, whose writers were American.
+var forms = [10][]func() []mnistlib.Stroke{
+	1: { // with a long flag and a base; a short flag and a base; a flag, no base
+		func() []mnistlib.Stroke {
+			return strokes(line(0.22, 0.36, 0.56, 0.06, 0.56, 0.92), line(0.28, 0.93, 0.84, 0.93))
+		},
+		func() []mnistlib.Stroke {
+			return strokes(line(0.38, 0.18, 0.52, 0.06, 0.52, 0.93), line(0.34, 0.93, 0.72, 0.93))
+		},
+		func() []mnistlib.Stroke { return strokes(line(0.3, 0.3, 0.6, 0.06, 0.58, 0.94)) },
+	},
+	4: { // closed, the stem through the top; open, two strokes; closed and narrow
+		func() []mnistlib.Stroke {
+			return strokes(line(0.6, 0.12, 0.14, 0.62, 0.86, 0.62), line(0.62, 0.04, 0.62, 0.96))
+		},
+		func() []mnistlib.Stroke {
+			return strokes(line(0.3, 0.06, 0.16, 0.58, 0.86, 0.56), line(0.64, 0.22, 0.64, 0.96))
+		},
+		func() []mnistlib.Stroke {
+			return strokes(line(0.56, 0.06, 0.26, 0.6, 0.78, 0.6), line(0.58, 0.06, 0.58, 0.96))
+		},
+	},
+	7: { // a bar across the stem; a bar and a hooked top; straight with a short bar
+		func() []mnistlib.Stroke {
+			return strokes(line(0.14, 0.08, 0.86, 0.08, 0.36, 0.95), line(0.32, 0.5, 0.84, 0.48))
+		},
+		func() []mnistlib.Stroke {
+			return strokes(line(0.12, 0.2, 0.16, 0.08, 0.86, 0.08, 0.42, 0.95), line(0.4, 0.54, 0.82, 0.52))
+		},
+		func() []mnistlib.Stroke {
+			return strokes(line(0.18, 0.08, 0.82, 0.08, 0.5, 0.95), line(0.5, 0.52, 0.76, 0.52))
+		},
+	},
+	9: { // a round loop on a straight, upright stem; a small loop on a long stem; a stem with a foot
+		func() []mnistlib.Stroke {
+			return strokes(join(arc(0.46, 0.28, 0.26, 0.22, 0, 360), line(0.72, 0.28, 0.72, 0.95)))
+		},
+		func() []mnistlib.Stroke {
+			return strokes(join(arc(0.5, 0.22, 0.22, 0.17, 0, 360), line(0.72, 0.22, 0.72, 0.95)))
+		},
+		func() []mnistlib.Stroke {
+			return strokes(join(arc(0.46, 0.28, 0.26, 0.22, 0, 360), line(0.72, 0.28, 0.72, 0.9), arc(0.6, 0.9, 0.12, 0.06, 0, 160)))
+		},
+	},
 }
 
 // templates holds, per digit, ways of writing it: strokes in a unit square
@@ -165,19 +275,38 @@ var templates = [10][]func() []mnistlib.Stroke{
 	},
 }
 
+// style is how a digit is put on paper: the paper's height in pixels (from
+// Height to Height+Heights-1), the digit's height as a share of it, and the
+// pen's width as a share of the digit's height (log-uniform between the two).
+type style struct {
+	Height, Heights int
+	SizeLo, SizeHi  float64
+	PenLo, PenHi    float64
+}
+
+var (
+	// anyPen: a fine pen to a marker, on paper of 32 to 67 pixels.
+	anyPen = style{Height: 32, Heights: 36, SizeLo: 0.55, SizeHi: 0.85, PenLo: 0.025, PenHi: 0.3}
+	// marker: a felt marker, its stroke a quarter of the digit's height or
+	// more; the digit smaller on the paper to leave room for the ink.
+	marker = style{Height: 40, Heights: 28, SizeLo: 0.5, SizeHi: 0.65, PenLo: 0.22, PenHi: 0.32}
+	// tiny: a digit 6 to 11 pixels high, a pixel or two wide, before blocky enlarges it.
+	tiny = style{Height: 10, Heights: 5, SizeLo: 0.6, SizeHi: 0.8, PenLo: 0.12, PenHi: 0.22}
+)
+
 // penDigit writes the strokes on paper: random slant, rotation, width,
 // wobble and pen, at a random size and place on a picture of random size.
-func penDigit(unit []mnistlib.Stroke, rng *rand.Rand) image.Image {
+func penDigit(unit []mnistlib.Stroke, rng *rand.Rand, p style) *image.Gray {
 	uniform := func(lo, hi float64) float64 { return lo + (hi-lo)*rng.Float64() }
 	slant, angle, aspect := uniform(-0.4, 0.6), uniform(-20, 20)*math.Pi/180, uniform(0.6, 1.1)
 	// A wobble: low-frequency waves, the same along a stroke, so lines stay smooth.
 	wx, wy, px, py := uniform(0, 0.04), uniform(0, 0.04), uniform(0, 2*math.Pi), uniform(0, 2*math.Pi)
-	h := 32 + rng.IntN(36)
+	h := p.Height + rng.IntN(p.Heights)
 	w := int(float64(h) * uniform(0.8, 1.3))
-	size := float64(h) * uniform(0.55, 0.85)                        // the digit's height in pixels
-	pen := size * math.Exp(uniform(math.Log(0.025), math.Log(0.3))) // a fine pen to a marker
-	cx := float64(w)/2 + uniform(-0.1, 0.1)*float64(w)              // where the digit's middle goes
-	cy := float64(h)/2 + uniform(-0.08, 0.08)*float64(h)            // (never off the paper: the sizes leave room)
+	size := float64(h) * uniform(p.SizeLo, p.SizeHi)                      // the digit's height in pixels
+	pen := size * math.Exp(uniform(math.Log(p.PenLo), math.Log(p.PenHi))) // its stroke's width
+	cx := float64(w)/2 + uniform(-0.1, 0.1)*float64(w)                    // where the digit's middle goes
+	cy := float64(h)/2 + uniform(-0.08, 0.08)*float64(h)                  // (never off the paper: the sizes leave room)
 	var out []mnistlib.Stroke
 	for _, s := range unit {
 		var t mnistlib.Stroke
@@ -397,7 +526,7 @@ func save(path string, img image.Image) {
 }
 
 // writeReadme says what the folder holds and where each font comes from.
-func writeReadme(path string, perPen int, used []fontFile) error {
+func writeReadme(path string, used []fontFile) error {
 	var b strings.Builder
 	b.WriteString(`# Digits from outside MNIST
 
@@ -412,7 +541,13 @@ comment for how DIR is made); the output is the same on every run.
 `)
 	fmt.Fprintf(&b, "- `*-pen-*.png`: %d per digit, drawn by the program along scripted pen paths (two or three ways\n"+
 		"  of writing each digit), with random slant, rotation, proportions, wobble, pen width (a fine pen to a\n"+
-		"  marker), ink and paper shades, and size and place on the paper: the repository's own work.\n", perPen)
+		"  marker), ink and paper shades, and size and place on the paper: the repository's own work.\n", *flagPerPen)
+	fmt.Fprintf(&b, "- `*-marker-*.png`: %d per digit, the same paths drawn with a felt marker, its stroke a quarter of\n"+
+		"  the digit's height or more.\n", *flagPerStyle)
+	fmt.Fprintf(&b, "- `*-blocky-*.png`: %d per digit, the same paths drawn 6 to 11 pixels high and enlarged, each\n"+
+		"  pixel a block 3 to 6 pixels wide, as a low-resolution scan or a pixel-art tool makes them.\n", *flagPerStyle)
+	fmt.Fprintf(&b, "- `*-forms-*.png`: %d of each of three ways of writing 1, 4, 7 and 9 that MNIST's writers seldom\n"+
+		"  use: 1s with a flag and a base, open and closed 4s, 7s with a bar, 9s with a straight upright stem.\n", *flagPerForm)
 	if len(used) > 0 {
 		b.WriteString("- `*-FONT-1.png` and `*-FONT-2.png`: the ten digits of handwriting-style fonts from Debian's\n" +
 			"  packages (unpacked with `apt-get download` and `dpkg-deb -x`, not installed), upright (`-1`) and\n" +
