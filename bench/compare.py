@@ -2,7 +2,7 @@
 exactly as the Go bench trains them (same data, batch 200, last 20% for
 validation), for bench/compare.sh.
 
-    python bench/compare.py train keras|torch mlp|mlp-dropout|cnn EPOCHS MNIST_FOLDER [SEED]
+    python bench/compare.py train keras|torch mlp|mlp-dropout|cnn|deep-cnn EPOCHS MNIST_FOLDER [SEED]
         prints one JSON line: seconds per epoch (median of epochs 2..N), test accuracy
     python bench/compare.py table < results.jsonl
         prints the side-by-side table: each row's time ratio to PyTorch, peak
@@ -60,6 +60,20 @@ def train_keras(kind, epochs, data, seed):
             *([layers.Dropout(0.5)] if kind == "mlp-dropout" else []),
             layers.Dense(10, kernel_initializer=normal, activation="softmax"),
         ])
+    elif kind == "deep-cnn":  # notebook 08's two blocks, mnistlib.TutorialDeepCNN
+        model = keras.Sequential([
+            keras.Input((28, 28, 1)),
+            layers.Conv2D(16, (5, 5), padding="same", activation="relu"),
+            layers.MaxPooling2D((2, 2)),
+            layers.Dropout(0.25),
+            layers.Conv2D(36, (5, 5), padding="same", activation="relu"),
+            layers.MaxPooling2D((2, 2)),
+            layers.Dropout(0.25),
+            layers.Flatten(),
+            layers.Dense(128, kernel_initializer=normal, activation="relu"),
+            layers.Dropout(0.5),
+            layers.Dense(10, kernel_initializer=normal, activation="softmax"),
+        ])
     else:
         model = keras.Sequential([
             keras.Input((28, 28, 1)),
@@ -95,7 +109,11 @@ def train_torch(kind, epochs, data, seed):
         model = nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 10))
     elif kind == "mlp-dropout":
         model = nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Dropout(0.5), nn.Linear(256, 10))
-    else:  # channels first, as PyTorch wants
+    elif kind == "deep-cnn":  # channels first, as PyTorch wants
+        model = nn.Sequential(nn.Conv2d(1, 16, 5, padding="same"), nn.ReLU(), nn.MaxPool2d(2), nn.Dropout(0.25),
+                              nn.Conv2d(16, 36, 5, padding="same"), nn.ReLU(), nn.MaxPool2d(2), nn.Dropout(0.25),
+                              nn.Flatten(), nn.Linear(36 * 7 * 7, 128), nn.ReLU(), nn.Dropout(0.5), nn.Linear(128, 10))
+    else:
         model = nn.Sequential(nn.Conv2d(1, 16, 5, padding="same"), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
                               nn.Linear(16 * 14 * 14, 128), nn.ReLU(), nn.Dropout(0.5), nn.Linear(128, 10))
     for m in model:
@@ -106,7 +124,7 @@ def train_torch(kind, epochs, data, seed):
     loss_fn = nn.CrossEntropyLoss()  # softmax + categorical cross-entropy on the logits
 
     x, y, x_test, y_test = (torch.from_numpy(a) for a in data)
-    if kind == "cnn":
+    if not kind.startswith("mlp"):
         x, x_test = x.permute(0, 3, 1, 2).contiguous(), x_test.permute(0, 3, 1, 2).contiguous()
     y, y_test = y.argmax(1), y_test.argmax(1)
     n_train = int(len(x) * (1 - SPLIT))
@@ -144,8 +162,11 @@ def train(framework, kind, epochs, folder, seed=1):
 
 def table(rows):
     """One row per run, as bench/RESULTS.md's one-run table: the time ratio to
-    PyTorch, peak memory (bench/peakmem.py) and the share of the CPU's
-    arithmetic peak (bench/flops.py)."""
+    PyTorch, peak memory (bench/peakmem.py), the share of the CPU's arithmetic
+    peak (bench/flops.py), and the overhead per training step: the step's time
+    less what its FLOPs would take at that peak. A row named MODEL+AUGMENT
+    (GoMLX with notebook 10's augmentation) does the same arithmetic as MODEL,
+    its feed the extra work; its × column is against MODEL in PyTorch, plain."""
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     import flops
 
@@ -154,14 +175,18 @@ def table(rows):
     peak = flops.cpu_peak(cores, ghz, lanes, 2)
     print(f"CPU peak assumed: {cores} cores x {lanes} fp32 lanes x 2 (FMA) x 2 FMA units x {ghz:.2f} GHz = {peak:.1f} GFLOP/s\n")
     torch = {r["Model"]: r["SecondsPerEpoch"] for r in rows if r["Backend"].startswith("pytorch")}
-    print("| model | framework / backend | s/epoch (median of epochs 2..N) | × PyTorch | test accuracy | peak memory | GFLOP/s | share of the CPU's fp32 peak |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|")
-    for r in sorted(rows, key=lambda r: r["Model"] != "mlp"):
-        s = r["SecondsPerEpoch"]
-        ratio = s / torch[r["Model"]] if r["Model"] in torch else float("nan")
-        gflops = flops.flops_per_epoch(r["Model"]) / 1e9 / s
+    order = ["mlp", "cnn", "deep-cnn"]
+    base = lambda r: r["Model"].split("+")[0]
+    print("| model | framework / backend | s/epoch (median of epochs 2..N) | × PyTorch | test accuracy | peak memory | GFLOP/s | share of the CPU's fp32 peak | overhead per step |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    for r in sorted(rows, key=lambda r: order.index(base(r)) if base(r) in order else len(order)):
+        s, model = r["SecondsPerEpoch"], base(r)
+        ratio = s / torch[model] if model in torch else float("nan")
+        work = flops.flops_per_epoch(model) / 1e9
+        overhead_ms = 1e3 * (s - work / peak) / flops.STEPS
         mem = f"{r['PeakMiB']:.0f} MiB" if "PeakMiB" in r else "?"
-        print(f"| {r['Model']} | {r['Backend']} | {s:.2f} | {ratio:.2f} | {r['TestAccuracy']:.4f} | {mem} | {gflops:.1f} | {100 * gflops / peak:.1f}% |")
+        print(f"| {r['Model']} | {r['Backend']} | {s:.2f} | {ratio:.2f} | {r['TestAccuracy']:.4f} | {mem} | {work / s:.1f} | "
+              f"{100 * work / s / peak:.1f}% | {overhead_ms:.1f} ms |")
 
 
 if __name__ == "__main__":

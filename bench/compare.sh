@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Side by side on this machine, one after the other: the tutorial's MLP and CNN
-# in GoMLX (pure Go, and XLA on the CPU), Keras 3 (JAX backend) and PyTorch,
-# all on the CPU with the same data, batch 200 and validation split 0.2.
+# and notebook 08's two-block CNN in GoMLX (pure Go, and XLA on the CPU; the
+# two-block CNN on XLA only), Keras 3 (JAX backend) and PyTorch, all on the CPU
+# with the same data, batch 200 and validation split 0.2; and the CNN with
+# notebook 10's augmentation in GoMLX.
 #
 #   bench/compare.sh [EPOCHS]      (default 3; seconds per epoch: median of epochs 2..N)
 #
@@ -29,12 +31,17 @@ results="$BUILD/compare.jsonl"
 : > "$results"
 # Each run goes through bench/peakmem.py, which adds its peak memory to its row.
 measure() { python3 bench/peakmem.py "$@" >> "$results"; }
-for model in mlp cnn; do
-  GOMLX_BACKEND=go measure "$BUILD/bench-simd" -child="$model" -epochs="$epochs"
+for model in mlp cnn deep-cnn; do
+  if [ "$model" != deep-cnn ]; then # pure Go takes minutes per epoch of the deep CNN
+    GOMLX_BACKEND=go measure "$BUILD/bench-simd" -child="$model" -epochs="$epochs"
+  fi
   GOMLX_BACKEND=xla:cpu measure "$BUILD/bench" -child="$model" -epochs="$epochs"
   KERAS_BACKEND=jax measure "$venv/bin/python" bench/compare.py train keras "$model" "$epochs" "$data"
   measure "$venv/bin/python" bench/compare.py train torch "$model" "$epochs" "$data"
 done
+# Notebook 10's augmentation in GoMLX's feed (the others would need their own):
+# the same arithmetic as the plain CNN, the feed's work on top.
+GOMLX_BACKEND=xla:cpu measure "$BUILD/bench" -child=cnn -augment=nb10 -epochs="$epochs"
 echo
 echo "$epochs epochs, batch 200, 48,000 training rows; $(nproc) CPUs; $(lscpu | sed -n 's/^Model name: *//p')"
 echo

@@ -28,6 +28,7 @@ import os
 import sys
 
 TRAIN, VALIDATION = 48_000, 12_000
+STEPS = TRAIN // 200  # training steps per epoch at the tutorial's batch size
 
 # Multiply-adds of one forward pass of one image.
 MACS = {
