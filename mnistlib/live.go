@@ -23,9 +23,12 @@ import (
 
 // How long a control waits for the browser's first message, how often it
 // asks whether the page is still open, and after how long without an answer
-// it takes the page for closed.
+// it takes the page for closed. The first wait is long: JupyterLab runs a
+// cell's script only once the cell is in the page, which it may not be while
+// Run All fills the cells above with pictures (a CI run saw the pad's hello
+// come after 10 s), and a person may scroll there later still.
 const (
-	liveHelloWait = 10 * time.Second
+	liveHelloWait = 60 * time.Second
 	livePingEvery = 3 * time.Second
 	liveLostAfter = 20 * time.Second
 )
