@@ -14,7 +14,8 @@ func BenchmarkAugment(b *testing.B) {
 		name string
 		a    Augmentation
 	}{
-		{"notebook10", Augmentation{Shift: 1, Rotate: 15, Scale: 0.1, Thickness: 1.5}},
+		{"light", Augmentation{Shift: 1, Rotate: 15, Scale: 0.1, Thickness: 1.5}},
+		{"notebook10", RobustAugmentation},
 		{"Shift", Augmentation{Shift: 1}},
 		{"Thickness1.5", Augmentation{Thickness: 1.5}},
 		{"Thickness3", Augmentation{Thickness: 3}},

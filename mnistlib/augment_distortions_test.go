@@ -114,13 +114,7 @@ func TestAugmentDistortionsReproducible(t *testing.T) {
 			t.Errorf("%s: another row gave the same image", tc.name)
 		}
 	}
-	// Whatever the batch, or a row's place in it.
-	x := [][]float32{img, edgeBar(), img}
-	first := strongAugment.augmentRows(x, []int{0, 1, 2}, 1, 5)
-	again := strongAugment.augmentRows(x, []int{2, 0}, 1, 5)
-	if !reflect.DeepEqual(first[2], again[0]) || !reflect.DeepEqual(first[0], again[1]) {
-		t.Error("a row's augmentation depends on its place in the batch")
-	}
+	checkBatchIndependent(t, strongAugment, img)
 }
 
 func TestAugmentDistortionsStayInRange(t *testing.T) {

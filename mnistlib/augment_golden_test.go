@@ -32,7 +32,7 @@ func TestAugmentGoldenOldFields(t *testing.T) {
 	for _, a := range []Augmentation{
 		{},
 		testAugment,
-		{Shift: 1, Rotate: 15, Scale: 0.1, Thickness: 1.5}, // notebook 10's
+		{Shift: 1, Rotate: 15, Scale: 0.1, Thickness: 1.5}, // notebook 10's before issue 21 (the bench's "light")
 		{Shift: 6, Rotate: 45, Scale: 0.5, Thickness: 2},
 		{Thickness: 0.3}, {Rotate: 7}, {Scale: 0.2}, {Shift: 3.5},
 	} {

@@ -61,10 +61,16 @@ func TestAugmentDeterministic(t *testing.T) {
 			t.Errorf("another %s gave the same image", other.name)
 		}
 	}
-	// A row's change does not depend on which batch it comes in, or where.
+	checkBatchIndependent(t, testAugment, img)
+}
+
+// checkBatchIndependent checks that a row's change does not depend on which
+// batch it comes in, or where.
+func checkBatchIndependent(t *testing.T, a Augmentation, img []float32) {
+	t.Helper()
 	x := [][]float32{img, edgeBar(), img}
-	first := testAugment.augmentRows(x, []int{0, 1, 2}, 1, 5)
-	again := testAugment.augmentRows(x, []int{2, 0}, 1, 5)
+	first := a.augmentRows(x, []int{0, 1, 2}, 1, 5)
+	again := a.augmentRows(x, []int{2, 0}, 1, 5)
 	if !reflect.DeepEqual(first[2], again[0]) || !reflect.DeepEqual(first[0], again[1]) {
 		t.Error("a row's augmentation depends on its place in the batch")
 	}

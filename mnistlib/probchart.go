@@ -37,15 +37,15 @@ func (p ProbabilityPanel) Title() string {
 	if len(p.Probs) == 0 {
 		return p.Name
 	}
-	best, second := TopTwo(p.Probs)
+	best, second := topTwo(p.Probs)
 	if p.Probs[best] < Unsure {
 		return fmt.Sprintf(tr("%s: unsure, %d (%.0f%%) or %d"), p.Name, best, 100*p.Probs[best], second)
 	}
 	return fmt.Sprintf(tr("%s: %d (%.0f%%)"), p.Name, best, 100*p.Probs[best])
 }
 
-// TopTwo returns the likeliest class and the next likeliest.
-func TopTwo(probs []float32) (best, second int) {
+// topTwo returns the likeliest class and the next likeliest.
+func topTwo(probs []float32) (best, second int) {
 	best, second = 0, -1
 	for c := 1; c < len(probs); c++ {
 		switch {

@@ -77,32 +77,29 @@ func main() {
 
 // ---- pen digits ----
 
-// writePenDigits draws perClass digits of each class along scripted paths.
-func writePenDigits(out string, perClass int) int {
-	rng := rand.New(rand.NewPCG(2024, 10))
-	n := 0
+// writeKind draws perClass digits of each class along the templates' paths,
+// each put on paper by draw, and saves them as LABEL-KIND-N.png.
+func writeKind(out, kind string, perClass int, draw func([]mnistlib.Stroke) image.Image) int {
 	for digit := range 10 {
+		variants := templates[digit]
 		for i := range perClass {
-			variants := templates[digit]
-			strokes := variants[i%len(variants)]()
-			img := penDigit(strokes, rng, anyPen)
-			save(filepath.Join(out, fmt.Sprintf("%d-pen-%02d.png", digit, i+1)), img)
-			n++
+			img := draw(variants[i%len(variants)]())
+			save(filepath.Join(out, fmt.Sprintf("%d-%s-%02d.png", digit, kind, i+1)), img)
 		}
 	}
-	return n
+	return 10 * perClass
+}
+
+// writePenDigits draws perClass digits of each class with any pen.
+func writePenDigits(out string, perClass int) int {
+	rng := rand.New(rand.NewPCG(2024, 10))
+	return writeKind(out, "pen", perClass, func(s []mnistlib.Stroke) image.Image { return penDigit(s, rng, anyPen) })
 }
 
 // writeMarkerDigits draws perClass digits of each class with a felt marker.
 func writeMarkerDigits(out string, perClass int) int {
 	rng := rand.New(rand.NewPCG(2026, 1))
-	for digit := range 10 {
-		for i := range perClass {
-			strokes := templates[digit][i%len(templates[digit])]()
-			save(filepath.Join(out, fmt.Sprintf("%d-marker-%02d.png", digit, i+1)), penDigit(strokes, rng, marker))
-		}
-	}
-	return 10 * perClass
+	return writeKind(out, "marker", perClass, func(s []mnistlib.Stroke) image.Image { return penDigit(s, rng, marker) })
 }
 
 // writeBlockyDigits draws perClass digits of each class the way a
@@ -110,14 +107,9 @@ func writeMarkerDigits(out string, perClass int) int {
 // high, each of its pixels enlarged to a square block 3 to 6 pixels wide.
 func writeBlockyDigits(out string, perClass int) int {
 	rng := rand.New(rand.NewPCG(2026, 2))
-	for digit := range 10 {
-		for i := range perClass {
-			strokes := templates[digit][i%len(templates[digit])]()
-			img := enlarge(penDigit(strokes, rng, tiny), 3+rng.IntN(4))
-			save(filepath.Join(out, fmt.Sprintf("%d-blocky-%02d.png", digit, i+1)), img)
-		}
-	}
-	return 10 * perClass
+	return writeKind(out, "blocky", perClass, func(s []mnistlib.Stroke) image.Image {
+		return enlarge(penDigit(s, rng, tiny), 3+rng.IntN(4))
+	})
 }
 
 // enlarge repeats every pixel k×k times (nearest neighbour: the blocks stay sharp).
