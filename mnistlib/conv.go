@@ -28,7 +28,8 @@ import (
 //   - one input channel (the first layer of every CNN here), on either backend:
 //     BandedConv2DSame with blocks of up to 4 columns (XLA: 2.4 ms forward against
 //     6.9 for XLA's own convolution);
-//   - more channels on XLA, odd kernels: XLA's own convolution (4.8 ms against 24–47);
+//   - more channels on XLA, odd kernels: XLA's own convolution (4.8 ms against 24–47),
+//     with the kernel's gradient as kernelGradient computes it (12 ms against 15);
 //   - otherwise BandedConv2DSame with blocks of 1 column (im2col): the "go"
 //     backend's generic convolution is slow.
 func Conv2DSame(x, kernel, bias *Node) *Node {
@@ -44,7 +45,7 @@ func Conv2DSame(x, kernel, bias *Node) *Node {
 		kernel.Shape().Dimensions[1]%2 == 1:
 		// (Odd kernels only: GoMLX v0.28.8's gradient of its convolution with
 		// respect to the input is wrong for even kernels, which pad unevenly.)
-		out = Convolve(x, kernel).PadSame().Done()
+		out = xlaConv2DSame(x, kernel)
 	default:
 		out = BandedConv2DSame(x, kernel, 1)
 	}
@@ -52,6 +53,38 @@ func Conv2DSame(x, kernel, bias *Node) *Node {
 		out = Add(out, Reshape(bias, 1, 1, 1, -1))
 	}
 	return out
+}
+
+// xlaConv2DSame is XLA's own convolution (odd kernels), with the kernel's
+// gradient computed as kernelGradient does rather than as GoMLX does: XLA's
+// convolution runs GoMLX's form 20% slower (bench/RESULTS.md, the deep CNN's
+// profile). GoMLX v0.28.8 lets a custom gradient be set on an identity only,
+// so one identity on the output catches the output's gradient on its way
+// back, and one on the kernel, reached later by the backward pass, returns
+// the kernel's gradient from it. The gradient GoMLX builds for the kernel is
+// then unused, and XLA drops it when it compiles the graph.
+func xlaConv2DSame(x, kernel *Node) *Node {
+	kh, kw := kernel.Shape().Dimensions[0], kernel.Shape().Dimensions[1]
+	var dOut *Node
+	k := IdentityWithCustomGradient(kernel, func(_, _ *Node) *Node { return kernelGradient(x, dOut, kh, kw) })
+	out := Convolve(x, k).PadSame().Done()
+	return IdentityWithCustomGradient(out, func(_, v *Node) *Node { dOut = v; return v })
+}
+
+// kernelGradient is the gradient of a 'same' convolution's (odd) kernel,
+// given its input x [N, H, W, C] and the gradient of its output dOut
+// [N, H, W, F]: dK[dy, dx, c, f] = Σ x[n, y+dy-p, x+dx-p, c]·dOut[n, y, x, f],
+// p the padding. It is one convolution too, with dOut as the input (filters
+// as the batch, images as the channels) and x as a window as large as the
+// image, whose output has the 16 channels of x, where GoMLX's form has dOut's
+// filters (36 in the deep CNN): XLA's CPU kernels tile a small channel count
+// better. Its output comes with the offsets reversed.
+func kernelGradient(x, dOut *Node, kh, kw int) *Node {
+	g := TransposeAllDims(dOut, 3, 1, 2, 0) // [F, H, W, N]
+	xs := TransposeAllDims(x, 1, 2, 0, 3)   // [H, W, N, C]
+	pad := [][2]int{{(kh - 1) / 2, (kh - 1) / 2}, {(kw - 1) / 2, (kw - 1) / 2}}
+	dk := Convolve(g, xs).PaddingPerDim(pad).Done() // [F, kh, kw, C]
+	return TransposeAllDims(Reverse(dk, 1, 2), 1, 2, 3, 0)
 }
 
 // largestDivisor returns the largest d ≤ limit that divides n.

@@ -58,6 +58,27 @@ type FitOptions struct {
 // evalBatchSize is the number of rows per step of Evaluate and Predict.
 const evalBatchSize = 500
 
+// evalBatch returns the rows of the Evaluate/Predict batch that starts at row
+// start of n, and how many of them are used: the batch is padded with -1 (a
+// row of zeros, whose result is dropped) to the next power of two, at most
+// evalBatchSize. XLA compiles a graph for every batch size it meets, about
+// 0.2 s each (bench/RESULTS.md), and each notebook cell is a new process: the
+// 958, 400, 260, 100 and 96 outside digits of notebook 10 would make five
+// last batches of five sizes per model; padded, they share two, at the price
+// of at most twice the rows.
+func evalBatch(start, n int) (rows []int, used int) {
+	used = min(evalBatchSize, n-start)
+	size := 1
+	for size < used {
+		size *= 2
+	}
+	rows = span(start, start+used)
+	for len(rows) < min(size, evalBatchSize) {
+		rows = append(rows, -1)
+	}
+	return rows, used
+}
+
 // Fit trains the model with Adam and categorical cross-entropy, like Keras'
 // model.fit(x, y, epochs=..., batch_size=..., validation_split=..., verbose=2).
 //
@@ -358,7 +379,7 @@ func (m *Model) Evaluate(xs, ys *tensors.Tensor) (loss, accuracy float64, err er
 func (m *Model) evaluate(x, y [][]float32) (loss, accuracy float64, err error) {
 	var lossSum, hits float64
 	for start := 0; start < len(x); start += evalBatchSize {
-		rows := span(start, min(start+evalBatchSize, len(x)))
+		rows, _ := evalBatch(start, len(x)) // a padding row's y is zeros: it adds no loss and no hit
 		out, err := callFreeing(m.evalExec, m.gatherRows(x, rows), m.gatherRows(y, rows))
 		if err != nil {
 			return 0, 0, fmt.Errorf("evaluate: %w", err)
@@ -386,7 +407,7 @@ func (m *Model) Predict(xs *tensors.Tensor) ([][]float32, error) {
 func (m *Model) predict(x [][]float32) ([][]float32, error) {
 	flat := make([]float32, 0, len(x)*NumClasses)
 	for start := 0; start < len(x); start += evalBatchSize {
-		rows := span(start, min(start+evalBatchSize, len(x)))
+		rows, used := evalBatch(start, len(x))
 		out, err := callFreeing(m.probExec, m.gatherRows(x, rows))
 		if err != nil {
 			return nil, fmt.Errorf("predict: %w", err)
@@ -395,7 +416,7 @@ func (m *Model) predict(x [][]float32) ([][]float32, error) {
 		if err != nil {
 			return nil, fmt.Errorf("predict: %w", err)
 		}
-		flat = append(flat, probs...)
+		flat = append(flat, probs[:used*NumClasses]...)
 	}
 	res := make([][]float32, len(x))
 	for i := range res {
@@ -418,7 +439,7 @@ func Argmax(rows [][]float32) []int {
 }
 
 // gatherRows copies the given rows of x into a new [len(rows), width]
-// float32 tensor. On a backend whose device shares host memory (XLA's CPU
+// float32 tensor; a row -1 (evalBatch's padding) is zeros. On a backend whose device shares host memory (XLA's CPU
 // plugin), the tensor is the device's own buffer: the step reads the rows
 // where they were written, with no copy in between.
 func (m *Model) gatherRows(x [][]float32, rows []int) *tensors.Tensor {
@@ -430,7 +451,11 @@ func (m *Model) gatherRows(x [][]float32, rows []int) *tensors.Tensor {
 	}
 	tensors.MustMutableFlatData(t, func(flat []float32) {
 		for i, r := range rows {
-			copy(flat[i*width:(i+1)*width], x[r])
+			if r < 0 {
+				clear(flat[i*width : (i+1)*width])
+			} else {
+				copy(flat[i*width:(i+1)*width], x[r])
+			}
 		}
 	})
 	return t

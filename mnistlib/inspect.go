@@ -136,7 +136,8 @@ func (m *Model) LayerOutputs(xs *tensors.Tensor) ([]LayerOutput, error) {
 			Value: Array{Shape: append([]int{len(x)}, m.outputs[i]...)}}
 	}
 	for start := 0; start < len(x); start += evalBatchSize {
-		res, err := callFreeing(exec, m.gatherRows(x, span(start, min(start+evalBatchSize, len(x)))))
+		rows, used := evalBatch(start, len(x))
+		res, err := callFreeing(exec, m.gatherRows(x, rows))
 		if err != nil {
 			return nil, fmt.Errorf("layer outputs: %w", err)
 		}
@@ -146,7 +147,7 @@ func (m *Model) LayerOutputs(xs *tensors.Tensor) ([]LayerOutput, error) {
 			if err != nil {
 				return nil, fmt.Errorf("layer outputs: %w", err)
 			}
-			outs[i].Value.Data = append(outs[i].Value.Data, data...)
+			outs[i].Value.Data = append(outs[i].Value.Data, data[:len(data)/len(rows)*used]...)
 		}
 	}
 	return outs, nil

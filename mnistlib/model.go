@@ -186,7 +186,8 @@ func (m *Model) buildGraphs(preset func() error) (err error) {
 	m.evalExec, err = model.NewExec(m.backend, m.store, func(scope *model.Scope, x, y *Node) (*Node, *Node) {
 		logits := m.logits(scope, x)
 		lossSum := ReduceAllSum(Neg(Mul(y, LogSoftmax(logits))))
-		return lossSum, ReduceAllSum(correct(y, logits))
+		isImage := ReduceSum(y, -1) // 1 for an image, 0 for evalBatch's padding
+		return lossSum, ReduceAllSum(Mul(correct(y, logits), isImage))
 	})
 	if err != nil {
 		return err

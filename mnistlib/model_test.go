@@ -369,3 +369,92 @@ func TestNonFinite(t *testing.T) {
 		t.Errorf("the last good checkpoint should stay: %v", err)
 	}
 }
+
+func TestEvalBatch(t *testing.T) {
+	for _, tc := range []struct {
+		start, n, size, used int
+	}{
+		{0, 1, 1, 1},       // the drawing pad's one picture: no padding
+		{0, 3, 4, 3},       // next power of two
+		{0, 96, 128, 96},   // notebook 10's forms
+		{0, 100, 128, 100}, // and its marker digits share that size
+		{0, 260, 500, 260}, // capped at evalBatchSize
+		{500, 958, 500, 458},
+		{0, 10000, 500, 500},
+	} {
+		rows, used := evalBatch(tc.start, tc.n)
+		if len(rows) != tc.size || used != tc.used {
+			t.Errorf("evalBatch(%d, %d): %d rows, %d used; want %d, %d", tc.start, tc.n, len(rows), used, tc.size, tc.used)
+			continue
+		}
+		for i, r := range rows {
+			if want := tc.start + i; i >= used && r != -1 || i < used && r != want {
+				t.Errorf("evalBatch(%d, %d): row %d is %d", tc.start, tc.n, i, r)
+			}
+		}
+	}
+}
+
+// Predict, Evaluate, LayerOutputs and Saliency on 7 images (a batch padded to
+// 8) give what each image gives alone (a batch of 1, not padded): the padding
+// row changes no result, and counts neither as a loss nor as a hit.
+func TestPaddedBatches(t *testing.T) {
+	x, y := syntheticData(7, 3)
+	m := TutorialCNN(true)
+	all, err := m.Predict(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	layers, err := m.LayerOutputs(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sal, err := m.Saliency(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != 7 || len(sal) != 7 || layers[0].Value.Shape[0] != 7 || len(layers[0].Value.Data) != 7*28*28*16 {
+		t.Fatalf("got %d predictions, %d saliency maps, layer 0 %v with %d values", len(all), len(sal),
+			layers[0].Value.Shape, len(layers[0].Value.Data))
+	}
+	oneHot := tensors.MustCopyFlatData[float32](y)
+	labels := Argmax([][]float32{oneHot[0:10], oneHot[10:20], oneHot[20:30], oneHot[30:40], oneHot[40:50], oneHot[50:60], oneHot[60:70]})
+	var lossSum, hits float64
+	for i := range 7 {
+		one, err := m.Predict(rowOf(x, i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		oneSal, err := m.Saliency(rowOf(x, i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for j := range one[0] {
+			if d := math.Abs(float64(one[0][j] - all[i][j])); d > 1e-5 {
+				t.Errorf("image %d, class %d: %v alone, %v in the batch", i, j, one[0][j], all[i][j])
+			}
+		}
+		for j := range oneSal[0] {
+			if d := math.Abs(float64(oneSal[0][j] - sal[i][j])); d > 1e-4 {
+				t.Fatalf("image %d, pixel %d: saliency %v alone, %v in the batch", i, j, oneSal[0][j], sal[i][j])
+			}
+		}
+		lossSum -= math.Log(float64(one[0][labels[i]]))
+		if Argmax(one)[0] == labels[i] {
+			hits++
+		}
+	}
+	loss, acc, err := m.Evaluate(x, y)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(loss-lossSum/7) > 1e-4 || math.Abs(acc-hits/7) > 1e-9 {
+		t.Errorf("Evaluate: loss %v, accuracy %v; image by image: %v, %v", loss, acc, lossSum/7, hits/7)
+	}
+}
+
+// rowOf returns row i of a [N, 784] tensor as a [1, 784] one.
+func rowOf(x *tensors.Tensor, i int) *tensors.Tensor {
+	flat := tensors.MustCopyFlatData[float32](x)
+	return tensors.FromFlatDataAndDimensions(flat[i*InputSize:(i+1)*InputSize], 1, InputSize)
+}

@@ -49,7 +49,7 @@ func (m *Model) Saliency(xs *tensors.Tensor) ([][]float32, error) {
 	defer exec.Finalize()
 	out := make([][]float32, 0, len(x))
 	for start := 0; start < len(x); start += evalBatchSize {
-		rows := span(start, min(start+evalBatchSize, len(x)))
+		rows, used := evalBatch(start, len(x))
 		res, err := callFreeing(exec, m.gatherRows(x, rows))
 		if err != nil {
 			return nil, fmt.Errorf("saliency: %w", err)
@@ -60,7 +60,7 @@ func (m *Model) Saliency(xs *tensors.Tensor) ([][]float32, error) {
 			return nil, fmt.Errorf("saliency: %w", err)
 		}
 		width := len(flat) / len(rows)
-		for i := range rows {
+		for i := range used {
 			out = append(out, flat[i*width:(i+1)*width:(i+1)*width])
 		}
 	}
