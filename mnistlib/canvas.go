@@ -211,6 +211,7 @@ type rasterCanvas struct {
 	img       *image.RGBA
 	scale     float64
 	textColor string // the labels' colour; "" is black
+	fullImage bool   // rasterize each path over the whole image (slow; the reference for fill's test)
 }
 
 func newRasterCanvas(w, h int, scale float64) *rasterCanvas {
@@ -229,19 +230,105 @@ func (c *rasterCanvas) begin(w, h float64) {
 	draw.Draw(c.img, c.img.Bounds(), image.White, image.Point{}, draw.Src)
 }
 
-// fill paints the path that add builds, in colour col.
-func (c *rasterCanvas) fill(col string, add func(z *vector.Rasterizer)) {
-	b := c.img.Bounds()
-	z := vector.NewRasterizer(b.Dx(), b.Dy())
-	add(z)
-	z.Draw(c.img, b, image.NewUniform(parseHex(col)), image.Point{})
+// fill paints the path that add builds, in colour col. It rasterizes the
+// path's bounding box only: a rasterizer as large as the image for every
+// line, dot and label made a live chart's PNG take 0.7 s, at every epoch
+// (bench/RESULTS.md, the main job).
+func (c *rasterCanvas) fill(col string, add func(z pathAdder)) {
+	var p pathRecorder
+	add(&p)
+	r := p.bounds().Intersect(c.img.Bounds())
+	if c.fullImage {
+		r = c.img.Bounds()
+	}
+	if r.Empty() {
+		return
+	}
+	w := r.Dx()
+	if b := c.img.Bounds(); b.Dx() > 512 || b.Dy() > 512 {
+		// x/image/vector switches to fixed-point arithmetic at 512 pixels and
+		// under, which antialiases a few levels apart: draw as the image would.
+		w = max(w, 513)
+	}
+	z := vector.NewRasterizer(w, r.Dy())
+	p.replay(z, float32(r.Min.X), float32(r.Min.Y))
+	z.Draw(c.img, r, image.NewUniform(parseHex(col)), image.Point{})
+}
+
+// pathAdder is the part of vector.Rasterizer that builds a path.
+type pathAdder interface {
+	MoveTo(ax, ay float32)
+	LineTo(bx, by float32)
+	QuadTo(bx, by, cx, cy float32)
+	CubeTo(bx, by, cx, cy, dx, dy float32)
+	ClosePath()
+}
+
+// pathRecorder keeps a path's segments and the box around their points
+// (control points included, so the box holds the curves too).
+type pathRecorder struct {
+	ops                    []pathOp
+	minX, minY, maxX, maxY float32
+}
+
+type pathOp struct {
+	kind byte // 'M'oveTo, 'L'ineTo, 'Q'uadTo, 'C'ubeTo, 'Z' ClosePath
+	pts  []float32
+}
+
+func (p *pathRecorder) add(kind byte, pts ...float32) {
+	for i := 0; i < len(pts); i += 2 {
+		if len(p.ops) == 0 && i == 0 {
+			p.minX, p.maxX, p.minY, p.maxY = pts[0], pts[0], pts[1], pts[1]
+		}
+		p.minX, p.maxX = min(p.minX, pts[i]), max(p.maxX, pts[i])
+		p.minY, p.maxY = min(p.minY, pts[i+1]), max(p.maxY, pts[i+1])
+	}
+	p.ops = append(p.ops, pathOp{kind, pts})
+}
+
+func (p *pathRecorder) MoveTo(ax, ay float32)                 { p.add('M', ax, ay) }
+func (p *pathRecorder) LineTo(bx, by float32)                 { p.add('L', bx, by) }
+func (p *pathRecorder) QuadTo(bx, by, cx, cy float32)         { p.add('Q', bx, by, cx, cy) }
+func (p *pathRecorder) CubeTo(bx, by, cx, cy, dx, dy float32) { p.add('C', bx, by, cx, cy, dx, dy) }
+func (p *pathRecorder) ClosePath()                            { p.add('Z') }
+
+// bounds is the box of whole pixels the path can touch.
+func (p *pathRecorder) bounds() image.Rectangle {
+	if len(p.ops) == 0 {
+		return image.Rectangle{}
+	}
+	return image.Rect(int(math.Floor(float64(p.minX))), int(math.Floor(float64(p.minY))),
+		int(math.Ceil(float64(p.maxX)))+1, int(math.Ceil(float64(p.maxY)))+1)
+}
+
+// replay adds the path to z, moved by (-dx, -dy).
+func (p *pathRecorder) replay(z pathAdder, dx, dy float32) {
+	for _, op := range p.ops {
+		q := make([]float32, len(op.pts))
+		for i := 0; i < len(q); i += 2 {
+			q[i], q[i+1] = op.pts[i]-dx, op.pts[i+1]-dy
+		}
+		switch op.kind {
+		case 'M':
+			z.MoveTo(q[0], q[1])
+		case 'L':
+			z.LineTo(q[0], q[1])
+		case 'Q':
+			z.QuadTo(q[0], q[1], q[2], q[3])
+		case 'C':
+			z.CubeTo(q[0], q[1], q[2], q[3], q[4], q[5])
+		case 'Z':
+			z.ClosePath()
+		}
+	}
 }
 
 // line strokes each segment as a quadrilateral; round joins come from a
 // disc at every inner point.
 func (c *rasterCanvas) line(pts []point, col string, width float64) {
 	s, hw := c.scale, width*c.scale/2
-	c.fill(col, func(z *vector.Rasterizer) {
+	c.fill(col, func(z pathAdder) {
 		for i := 1; i < len(pts); i++ {
 			a, b := pts[i-1], pts[i]
 			dx, dy := (b.X-a.X)*s, (b.Y-a.Y)*s
@@ -266,7 +353,7 @@ func (c *rasterCanvas) line(pts []point, col string, width float64) {
 
 func (c *rasterCanvas) dot(p point, r float64, col string) {
 	s := c.scale
-	c.fill(col, func(z *vector.Rasterizer) {
+	c.fill(col, func(z pathAdder) {
 		const n = 24
 		z.MoveTo(float32((p.X+r)*s), float32(p.Y*s))
 		for i := 1; i < n; i++ {
@@ -302,7 +389,7 @@ func (c *rasterCanvas) label(l shaped, p placement) {
 	if col == "" {
 		col = "#000"
 	}
-	c.fill(col, func(z *vector.Rasterizer) {
+	c.fill(col, func(z pathAdder) {
 		for _, g := range l.glyphs {
 			segs, err := g.font.LoadGlyph(&buf, g.index, emPPEM, nil)
 			if err != nil {

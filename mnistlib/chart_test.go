@@ -522,3 +522,33 @@ func readChart(t *testing.T, svg string, c LineChart) (lines [][2]point, keys []
 	}
 	return lines, keys, box, plot
 }
+
+// fill rasterizes only a path's bounding box; the pixels are the ones a
+// rasterizer as large as the image draws, to one level in 255 (its SIMD sums
+// of coverage group the columns from another start), for every kind of path
+// a chart or picture has, near the edges too.
+func TestFillBoundedMatchesFullCanvas(t *testing.T) {
+	draw := func(fullImage bool) *image.RGBA {
+		cv := newRasterCanvas(320, 180, 2) // 640×360 pixels
+		cv.begin(320, 180)
+		cv.fullImage = fullImage
+		cv.line([]point{{-5, 10}, {100, 90}, {330, 20}}, "#1f77b4", 3) // runs off both sides
+		cv.dot(point{318, 178}, 4, "#d62728")                          // cut by the corner
+		cv.box(20.3, 30.7, 50.2, 20.1, "#2ca02c", "#000")
+		cv.text(160, 100, 14, middle, "训练 epoch 0.97")
+		cv.verticalText(10, 90, 12, "准确率")
+		return cv.img
+	}
+	bounded, full := draw(false), draw(true)
+	worst, inked := 0, 0
+	for i := range full.Pix {
+		d := int(bounded.Pix[i]) - int(full.Pix[i])
+		worst = max(worst, d, -d)
+		if full.Pix[i] != 255 {
+			inked++
+		}
+	}
+	if inked < 3000 || worst > 1 {
+		t.Errorf("%d channel values inked; largest difference %d, want at most 1", inked, worst)
+	}
+}

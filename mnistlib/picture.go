@@ -17,7 +17,6 @@ import (
 
 	"github.com/janpfeifer/gonb/gonbui"
 	"github.com/janpfeifer/gonb/gonbui/protocol"
-	"golang.org/x/image/vector"
 )
 
 // Picture is anything a cell can show with ShowPicture: the weight grids,
@@ -95,7 +94,7 @@ func (c *svgCanvas) pixels(x, y, w, h float64, img *image.RGBA) {
 func (c *rasterCanvas) box(x, y, w, h float64, fill, stroke string) {
 	s := c.scale
 	if fill != "none" {
-		c.fill(fill, func(z *vector.Rasterizer) {
+		c.fill(fill, func(z pathAdder) {
 			z.MoveTo(float32(x*s), float32(y*s))
 			z.LineTo(float32((x+w)*s), float32(y*s))
 			z.LineTo(float32((x+w)*s), float32((y+h)*s))
