@@ -108,7 +108,39 @@ func (d Dropout) check(in []int) ([]int, error) {
 }
 
 func (d Dropout) build(scope *model.Scope, x *Node) *Node {
-	return layers.DropoutStatic(scope, x, d.Rate)
+	return dropout(scope, x, d.Rate)
+}
+
+// dropout is Keras' Dropout while training: each value is kept with
+// probability 1-rate and scaled by 1/(1-rate), else zeroed; outside training
+// it returns x. GoMLX's layers.Dropout draws a float32 from XLA's
+// random-bit generator for every value, which cost 2 s of the deep CNN's
+// 11 s/epoch (bench/RESULTS.md). Here the generator gives two 32-bit keys per
+// call and step, and each value's bits are a hash of its index and the keys
+// (counter-based, as Philox in JAX and PyTorch, with a cheaper mixer): a few
+// integer operations that XLA fuses into the layer's own loop.
+func dropout(scope *model.Scope, x *Node, rate float64) *Node {
+	g := x.Graph()
+	if rate <= 0 || !layers.IsDropoutActive(scope, g) {
+		return x
+	}
+	keys := scope.RandomIntN(g, uint64(math.MaxUint32), shapes.Make(dtypes.Uint32, 2))
+	bits := IotaFull(g, shapes.Make(dtypes.Uint32, x.Shape().Dimensions...))
+	key := func(i int) *Node { return Reshape(Slice(keys, AxisElem(i))) } // a scalar
+	bits = mix32(BitwiseXor(mix32(Add(bits, key(0))), key(1)))
+	keep := GreaterOrEqual(bits, Scalar(g, dtypes.Uint32, uint32(math.Round(rate*(1<<32)))))
+	return Where(keep, MulScalar(x, 1/(1-rate)), ZerosLike(x))
+}
+
+// mix32 is the "lowbias32" integer hash (C. Wellons, hash-prospector): every
+// input bit changes each output bit with probability close to 1/2.
+func mix32(h *Node) *Node {
+	g := h.Graph()
+	h = BitwiseXor(h, BitwiseShiftRightLogicalScalar(h, 16))
+	h = Mul(h, Scalar(g, dtypes.Uint32, uint32(0x7feb352d)))
+	h = BitwiseXor(h, BitwiseShiftRightLogicalScalar(h, 15))
+	h = Mul(h, Scalar(g, dtypes.Uint32, uint32(0x846ca68b)))
+	return BitwiseXor(h, BitwiseShiftRightLogicalScalar(h, 16))
 }
 
 func (c Conv2D) check(in []int) ([]int, error) {
