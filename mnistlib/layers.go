@@ -128,7 +128,8 @@ func dropout(scope *model.Scope, x *Node, rate float64) *Node {
 	bits := IotaFull(g, shapes.Make(dtypes.Uint32, x.Shape().Dimensions...))
 	key := func(i int) *Node { return Reshape(Slice(keys, AxisElem(i))) } // a scalar
 	bits = mix32(BitwiseXor(mix32(Add(bits, key(0))), key(1)))
-	keep := GreaterOrEqual(bits, Scalar(g, dtypes.Uint32, uint32(math.Round(rate*(1<<32)))))
+	threshold := min(math.Round(rate*(1<<32)), math.MaxUint32) // a rate within 2⁻³³ of 1 would wrap to 0
+	keep := GreaterOrEqual(bits, Scalar(g, dtypes.Uint32, uint32(threshold)))
 	return Where(keep, MulScalar(x, 1/(1-rate)), ZerosLike(x))
 }
 

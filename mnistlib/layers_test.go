@@ -23,7 +23,7 @@ func TestDropout(t *testing.T) {
 		t.Fatal(err)
 	}
 	dims := []int{200, 14, 14, 16}
-	for _, rate := range []float64{0.25, 0.5, 0.1} {
+	for _, rate := range []float64{0.25, 0.5, 0.1, 1 - 1e-12} { // the last: a threshold that must not wrap to 0
 		store := model.NewStore()
 		if err := store.SetRNGStateFromSeed(7); err != nil {
 			t.Fatal(err)
