@@ -417,8 +417,11 @@ func TestPaddedBatches(t *testing.T) {
 		t.Fatalf("got %d predictions, %d saliency maps, layer 0 %v with %d values", len(all), len(sal),
 			layers[0].Value.Shape, len(layers[0].Value.Data))
 	}
-	oneHot := tensors.MustCopyFlatData[float32](y)
-	labels := Argmax([][]float32{oneHot[0:10], oneHot[10:20], oneHot[20:30], oneHot[30:40], oneHot[40:50], oneHot[50:60], oneHot[60:70]})
+	oneHot, err := rowsOf(y, NumClasses, "y")
+	if err != nil {
+		t.Fatal(err)
+	}
+	labels := Argmax(oneHot)
 	var lossSum, hits float64
 	for i := range 7 {
 		one, err := m.Predict(rowOf(x, i))
