@@ -19,10 +19,20 @@ type LineChart struct {
 	Width, Height         int // pixels; default 640×360
 }
 
-// Series is one line: Values[i] is plotted at x = i+1 (epochs count from 1).
+// Series is one line: Values[i] is plotted at x = i+1 (epochs count from 1),
+// or at X[i] when X is set (a step's loss at its fraction of an epoch).
 type Series struct {
 	Name   string
 	Values []float64
+	X      []float64
+}
+
+// x is where value i is plotted.
+func (s Series) x(i int) float64 {
+	if i < len(s.X) {
+		return s.X[i]
+	}
+	return float64(i + 1)
 }
 
 // The colours of matplotlib's default cycle, so charts look familiar.
@@ -56,7 +66,7 @@ func (c LineChart) draw(cv canvas) {
 		cv.line([]point{{left, l.y(v)}, {left + pw, l.y(v)}}, "#ddd", 1)
 		cv.text(left-6, l.y(v)+4, 12, end, trimFloat(v))
 	}
-	for _, i := range ticks(1, float64(l.n), min(l.n, 10)) { // x labels at whole epochs
+	for _, i := range ticks(l.x0, l.x1, min(int(l.x1-l.x0)+1, 10)) { // x labels at whole epochs
 		if i == math.Trunc(i) {
 			cv.text(l.x(i), top+ph+16, 12, middle, fmt.Sprint(i))
 		}
@@ -110,13 +120,13 @@ type rect struct{ x0, y0, x1, y1 float64 }
 // and the legend's box.
 type chartLayout struct {
 	w, h, left, top, pw, ph float64
-	n                       int
+	x0, x1                  float64 // the data's x range
 	lo, hi                  float64
 	legend                  rect
 }
 
-func (l chartLayout) x(i float64) float64 {
-	return l.left + (i-1)/math.Max(float64(l.n-1), 1)*l.pw
+func (l chartLayout) x(v float64) float64 {
+	return l.left + (v-l.x0)/math.Max(l.x1-l.x0, 1e-9)*l.pw
 }
 
 func (l chartLayout) y(v float64) float64 { return l.top + (l.hi-v)/(l.hi-l.lo)*l.ph }
@@ -125,7 +135,7 @@ func (l chartLayout) y(v float64) float64 { return l.top + (l.hi-v)/(l.hi-l.lo)*
 func (l chartLayout) points(s Series) []point {
 	pts := make([]point, len(s.Values))
 	for i, v := range s.Values {
-		pts[i] = point{l.x(float64(i + 1)), l.y(v)}
+		pts[i] = point{l.x(s.x(i)), l.y(v)}
 	}
 	return pts
 }
@@ -139,7 +149,7 @@ func (c LineChart) layout() chartLayout {
 	w, h := float64(orDefault(c.Width, 640)), float64(orDefault(c.Height, 360))
 	l := chartLayout{w: w, h: h, left: 64, top: 36}
 	l.pw, l.ph = w-l.left-20, h-l.top-48
-	l.n, l.lo, l.hi = c.extent()
+	l.x0, l.x1, l.lo, l.hi = c.extent()
 	bw, bh := legendText+4, legendRow*float64(len(c.Series))+4
 	for _, s := range c.Series {
 		bw = math.Max(bw, legendText+shape(s.Name).width*12/emUnits+4)
@@ -193,20 +203,21 @@ func segmentInRect(p, q point, r rect) bool {
 	return t0 <= t1
 }
 
-// extent returns the number of points and a y range with a little margin.
-func (c LineChart) extent() (n int, lo, hi float64) {
-	lo, hi = math.Inf(1), math.Inf(-1)
+// extent returns the x range of the points (1 to the number of epochs when
+// no series sets X) and a y range with a little margin.
+func (c LineChart) extent() (x0, x1, lo, hi float64) {
+	x0, x1, lo, hi = math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
 	for _, s := range c.Series {
-		n = max(n, len(s.Values))
-		for _, v := range s.Values {
+		for i, v := range s.Values {
+			x0, x1 = math.Min(x0, s.x(i)), math.Max(x1, s.x(i))
 			lo, hi = math.Min(lo, v), math.Max(hi, v)
 		}
 	}
-	if n == 0 || math.IsInf(lo, 0) {
-		return 1, 0, 1
+	if math.IsInf(lo, 0) {
+		return 1, 1, 0, 1
 	}
 	pad := math.Max((hi-lo)*0.08, 1e-3)
-	return n, lo - pad, hi + pad
+	return x0, x1, lo - pad, hi + pad
 }
 
 // ticks returns up to about count round values between lo and hi.

@@ -1,7 +1,7 @@
 // Package mnistlib is the library behind the MNIST workbook: the tutorial's Keras
 // lines, in Go, on GoMLX.
 //
-// The data flows in four steps, one file or two each:
+// The data flows in these steps, one file or two each:
 //
 //  1. LoadData finds MNIST (a folder, the cache, or a fetch) and reads it into
 //     Images and Labels: load.go, idx.go, npz.go, fetch.go, dataset.go, data.go.
@@ -28,6 +28,12 @@
 //     (grid.go), units, softmax, a convolution's pixel and Flatten
 //     (byhandpicture.go), 2-D maps of what layers learned (digitmap.go), all on
 //     picture.go's canvas and palette; a slider that redraws one (explore.go).
+//  6. How a model learns: the loss of a digit, the gradient of the loss by
+//     GoMLX's autodiff (Model.Gradients) and, for the output layer, by hand;
+//     an MLP run by hand in float64 to nudge one weight (NetByHand); SetWeights
+//     for a step of gradient descent written out; Adam's update written out;
+//     Fit's OnBatchEnd for each step's loss (learn.go), and their pictures
+//     (learnpicture.go).
 //
 // The tutorial's own models, for the bench and the tests, are in tutorial.go;
 // backend.go chooses XLA or pure Go (and, for XLA, tunes glibc's malloc:

@@ -53,6 +53,11 @@ type FitOptions struct {
 	// augmentation, shear, elastic distortion, blur and low resolution; see Augmentation), drawn
 	// from the model's Seed and the epoch. Validation rows are left as they are.
 	Augment Augmentation
+	// OnBatchEnd, if set, is called after every training step with the epoch
+	// and the step within it (both from 1) and the loss of that step's batch,
+	// like Keras' LambdaCallback(on_batch_end=...). Fit does not call it when it
+	// loads the checkpoint instead of training.
+	OnBatchEnd func(epoch, batch int, loss float64)
 }
 
 // evalBatchSize is the number of rows per step of Evaluate and Predict.
@@ -307,6 +312,9 @@ func (m *Model) trainEpoch(x, y [][]float32, o FitOptions, epoch int) (History, 
 		lossSum += n * loss
 		accSum += n * scalar(metrics[2])
 		_ = metrics[1].FinalizeAll()
+		if o.OnBatchEnd != nil {
+			o.OnBatchEnd(epoch+1, step+1, loss)
+		}
 		if m.Progress != nil {
 			m.Progress(epoch+1, epochs, step+1, steps)
 		}

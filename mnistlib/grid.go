@@ -79,8 +79,14 @@ func WeightTemplates(m *Model, layer string, units []int) (Grid, error) {
 	if err != nil {
 		return Grid{}, err
 	}
-	if kernel.Shape[0] != InputSize {
-		return Grid{}, fmt.Errorf("%s takes %d inputs, not the 784 pixels: its weights are not a picture", layer, kernel.Shape[0])
+	return KernelTemplates(layer, kernel, units)
+}
+
+// KernelTemplates is WeightTemplates of a kernel [784, units] held apart
+// from its model: the weights at one step of training, for one.
+func KernelTemplates(layer string, kernel Array, units []int) (Grid, error) {
+	if len(kernel.Shape) != 2 || kernel.Shape[0] != InputSize {
+		return Grid{}, fmt.Errorf("%s: a kernel of shape %v does not take the 784 pixels: its weights are not a picture", layer, kernel.Shape)
 	}
 	g := Grid{Title: fmt.Sprintf(tr("%s: the weights of %d units, each a 28×28 template"), layer, len(units)), Signed: true, Scale: tr("weight")}
 	for _, u := range units {

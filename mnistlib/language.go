@@ -103,6 +103,33 @@ var zhText = map[string]string{
 	"T-shirt/top": "T恤/上衣", "Trouser": "裤子", "Pullover": "套头衫", "Dress": "连衣裙", "Coat": "外套",
 	"Sandal": "凉鞋", "Shirt": "衬衫", "Sneaker": "运动鞋", "Bag": "包", "Ankle boot": "短靴",
 
+	// How a network learns (learnpicture.go, notebook 04b): the loss, the
+	// gradient, ReLU's gate, the slider over the steps; 损失函数, 梯度, 学习率.
+	"%s: true digit %d, p = %.4f, loss −log p = %.4f": "%s：真实数字 %d，p = %.4f，损失 −log p = %.4f",
+	"sure and right":       "有把握且正确",
+	"right but unsure":     "正确但没把握",
+	"wrong":                "预测错误",
+	"true digit: %d":       "真实数字：%d",
+	"loss = −log p = %.4f": "损失 = −log p = %.4f",
+	"the error (probabilities − one-hot label of %d): %.4f; digit %d's %d weights are asked to change by −hidden × %.4f": "误差（概率 − 数字 %d 的独热编码标签）：%.4f；数字 %d 的 %d 个权重被要求改变 −隐藏值 × %.4f",
+	"the error of each score: p − y (true digit %d)":                                                                     "每个分数的误差：p − y（真实数字 %d）",
+	"digit %d's %d weights: −h × error":                                                                                  "数字 %d 的 %d 个权重：−h × 误差",
+	"one square per hidden unit (%d×%d)":                                                                                 "每个方格是一个隐藏层神经单元（%d×%d）",
+	"change asked":                                                                                                       "要求的改变",
+	"the gradient of each unit's 784 weights for this digit":                                                             "这个数字给每个神经单元的 784 个权重的梯度",
+	"gradient":                                    "梯度",
+	"unit %d: ReLU passes":                        "神经单元 %d：ReLU 放行",
+	"unit %d: ReLU gives 0":                       "神经单元 %d：ReLU 给出 0",
+	"step %d of %d: %s":                           "第 %d 步（共 %d 步）：%s",
+	"the random start, before any step":           "随机的起点，一步也还没走",
+	"after step %d of %d: this batch's loss %.3f": "第 %d 步之后（共 %d 步）：这一批的损失 %.3f",
+	"step (one batch of 200 each)":                "步（每步一批 200 张图片）",
+	"step":                                        "步",
+	"loss of the batch":                           "这一批的损失",
+	"Gradient descent with four learning rates":   "四种学习率的梯度下降",
+	"The loss, step by step and epoch by epoch":   "损失：一步一步，一次训练一次训练",
+	"each step's batch (epoch 1)":                 "每一步的一批（第 1 次训练）",
+
 	// Weight templates, filters and feature maps (grid.go).
 	"%s (%d images)": "%s（%d 张图）",
 	"%s: the weights of %d units, each a 28×28 template": "%s：%d 个神经单元的权重，每个都是一张 28×28 的模板",

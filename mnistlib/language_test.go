@@ -85,6 +85,8 @@ func TestLangNotebookLabels(t *testing.T) {
 		"train − validation accuracy · 过度拟合", "validation accuracy · 验证准确率", "epoch · 训练次数",
 		"accuracy · 准确率", "gap", "raw pixels (784 values)", "MLP hidden layer (256)", "CNN dense layer (128)", "test digit",
 		"test digit %d, a %d: %s",
+		"Gradient descent with four learning rates", "step", "loss of the batch", // 04b
+		"The loss, step by step and epoch by epoch", "each step's batch (epoch 1)",
 	} {
 		if _, ok := zhText[label]; !ok {
 			t.Errorf("no Chinese for %q", label)
@@ -154,7 +156,19 @@ func (m labelModels) svgs(t *testing.T) (svgs, texts map[string]string) {
 	must(err)
 	hidden, err := MapOf("MLP hidden layer (256)", features, labels)
 	must(err)
+	kernel := Array{Shape: []int{InputSize, 2}, Data: make([]float32, 2*InputSize)}
+	for i := range kernel.Data {
+		kernel.Data[i] = float32(math.Sin(float64(i)))
+	}
+	gradients, err := GradientTemplates(kernel, []float32{1, 0}, []int{0, 1})
+	must(err)
+	change, err := KernelChange("dense", kernel, Array{Shape: kernel.Shape, Data: make([]float32, len(kernel.Data))}, []int{0})
+	must(err)
+	step := StepPicture{Step: 1, Losses: []float64{2.3, 2.1}, Weights: templates, Change: change}
+	lossEx := LossExample{Name: "wrong", Digit: m.pixels, Probs: probsOf(3), Label: 1}
 	pictures := map[string]Picture{
+		"loss": LossPicture{Examples: []LossExample{lossEx}}, "step": step, "gradients": gradients,
+		"gradient":  GradientPicture{Gradient: OutputGradientByHand([]float32{0.5, 0, 1, 2}, probsOf(3), 1), Unit: 1},
 		"templates": templates, "filters": filters, "maps": maps, "conv": conv, "flatten": flatten,
 		"units":   UnitsPicture{Layer: "dense", Digit: m.pixels, Steps: steps},
 		"softmax": SoftmaxPicture{Scores: []float32{-2, 1, 0.5, 7, -1, 0, 2, -3, 1, 0}},
@@ -168,6 +182,16 @@ func (m labelModels) svgs(t *testing.T) (svgs, texts map[string]string) {
 	probs := []float32{0.01, 0.9, 0.01, 0.01, 0.01, 0.01, 0.01, 0.02, 0.01, 0.01}
 	svgs["probabilities"] = ProbabilityChart{Panels: []ProbabilityPanel{{"CNN", probs}}}.SVG()
 	return svgs, texts
+}
+
+// probsOf is ten probabilities, most of them on digit d.
+func probsOf(d int) []float32 {
+	p := make([]float32, NumClasses)
+	for i := range p {
+		p[i] = 0.05
+	}
+	p[d] = 0.55
+	return p
 }
 
 // svgLabels are a drawing's labels: glyph groups' aria-labels, and the
@@ -201,6 +225,10 @@ func TestLangChinesePictures(t *testing.T) {
 		"flatten":       {"16 个特征图（max_pooling2d 的输出），每个 14×14："},
 		"map":           {"原始像素（784 个值）", "MLP 隐藏层（256 个神经单元）"},
 		"probabilities": {"CNN：预测 1（90%）"},
+		"loss":          {"真实数字：1", "损失 = −log p = 2.9957"},
+		"gradient":      {"每个分数的误差：p − y（真实数字 1）", "要求的改变"},
+		"gradients":     {"神经单元 0：ReLU 放行", "神经单元 1：ReLU 给出 0", "梯度"},
+		"step":          {"第 1 步之后（共 2 步）：这一批的损失 2.300", "步（每步一批 200 张图片）", "dense：训练改变了什么，权重 − 随机的起点", "改变"},
 	}
 	cjk := labelFonts() != nil && fonts.cjk != nil
 	for name, svg := range svgs {

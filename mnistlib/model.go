@@ -66,6 +66,8 @@ type Model struct {
 	trainer  *train.Trainer
 	evalExec *model.Exec // (x, y) -> (sum of losses, number correct)
 	probExec *model.Exec // x -> softmax probabilities
+	gradExec *model.Exec // (x, y) -> loss, then its gradient for each weight (learn.go)
+	gradVars []gradVar   // whose weights each gradient of gradExec is
 }
 
 // NewSequential starts an empty model, like Keras' Sequential(): add its
@@ -168,7 +170,7 @@ func (m *Model) buildGraphs(preset func() error) (err error) {
 	if m.backend, err = Backend(); err != nil {
 		return err
 	}
-	m.store = model.NewStore()
+	m.store, m.gradExec = model.NewStore(), nil
 	if err := m.store.SetRNGStateFromSeed(m.Seed); err != nil {
 		return err
 	}

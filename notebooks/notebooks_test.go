@@ -79,6 +79,22 @@ func TestNotebooks(t *testing.T) {
 			"dense    784×256 + 256  =  200960   summary:  200960",
 			"on the test set: 0.", " against the tutorial's 0.9775",
 		}},
+		// How it learns: each hand computation beside GoMLX's (checkLearning
+		// compares the numbers), the learning rates, Adam, the steps, the slider.
+		{"04b_how_it_learns.ipynb", []string{
+			"sure and right   true digit ", "right but unsure true digit ", "wrong            true digit ",
+			"mean loss of 200 training digits: by hand 0.", "bias of digit 9: by hand ",
+			"kernel, 2560 gradients: largest |by hand − GoMLX| = ",
+			"slope (up − down) / 0.002: by hand ", " of the 256 hidden units are above 0 for this digit",
+			"learning rate η = 0.1: the batch's loss 2.", "η = 0.01  loss of the first batch 2.", "η = 2     loss of the first batch 2.",
+			"chart: Gradient descent with four learning rates",
+			"one step of Adam by hand: the batch's loss 2.", "dense_1 bias   largest |by hand − Fit| = ",
+			"6000 training images; validation_split=0.2 keeps 4800 to learn from",
+			"batch_size=200: 24 steps an epoch; epochs=10: 240 steps in all",
+			"chart: The loss, step by step and epoch by epoch",
+			"step: 24 (the slider, 0 to 24, needs this notebook open in JupyterLab)",
+			"step 24 of 24: dense: the weights of 8 units, each a 28×28 template",
+		}},
 		{"05_better_mlp.ipynb", []string{
 			"loaded ../build/checkpoints/quick/mlp: this model", // 04's model, from its checkpoint
 			"mlp: 203530 parameters, 2 epochs",
@@ -187,6 +203,10 @@ func TestNotebooks(t *testing.T) {
 				checkByHand(t, out)
 				checkPictures(t, c.notebook)
 			}
+			if strings.Contains(c.notebook, "04b_") {
+				checkLearning(t, out)
+				checkPictures(t, c.notebook)
+			}
 			if strings.Contains(c.notebook, "04_") {
 				// The digit is shown before its probabilities are printed, as the cell reads.
 				probs := strings.Index(out, "0: 0.")
@@ -232,6 +252,47 @@ func checkByHand(t *testing.T, out string) {
 	}
 }
 
+// checkLearning checks 04b's hand computations against GoMLX's numbers
+// printed beside them: the loss of a batch (twice), the output layer's ten
+// bias gradients and a nudged weight's slope; the largest difference of each
+// array (the output kernel's gradient, Adam's step on four arrays); ReLU's
+// shut units' gradient; and each epoch's loss as the mean of its steps.
+func checkLearning(t *testing.T, out string) {
+	t.Helper()
+	pairs := regexp.MustCompile(`by hand (-?\d+\.\d+), GoMLX[^\n]*? (-?\d+\.\d+)\n`).FindAllStringSubmatch(out, -1)
+	if len(pairs) != 2+10+1 {
+		t.Errorf("%d values by hand beside GoMLX's, want 13 (the loss twice, ten biases, one slope):\n%s", len(pairs), out)
+	}
+	for _, m := range pairs {
+		a, _ := strconv.ParseFloat(m[1], 64)
+		b, _ := strconv.ParseFloat(m[2], 64)
+		if math.Abs(a-b) > 2e-5 {
+			t.Errorf("by hand %s, GoMLX %s: %q", m[1], m[2], m[0])
+		}
+	}
+	diffs := regexp.MustCompile(`largest \|by hand − (?:GoMLX|Fit)\| = (\S+)\n`).FindAllStringSubmatch(out, -1)
+	if len(diffs) != 1+4 {
+		t.Errorf("%d arrays compared, want 5 (the output kernel's gradient, Adam's step on four arrays):\n%s", len(diffs), out)
+	}
+	for _, m := range diffs {
+		if d, err := strconv.ParseFloat(m[1], 64); err != nil || d > 1e-5 {
+			t.Errorf("by hand and GoMLX differ by %s: %q", m[1], m[0])
+		}
+	}
+	if !strings.Contains(out, "units: the largest |gradient| among their weights is 0\n") {
+		t.Errorf("the units ReLU shut should get no gradient at all:\n%s", out)
+	}
+	epoch := regexp.MustCompile(`the mean of its \d+ batch losses is (\d+\.\d+); the history of 04_mlp says (\d+\.\d+)`).FindStringSubmatch(out)
+	if epoch == nil {
+		t.Fatalf("no mean of the first epoch's steps beside its history:\n%s", out)
+	}
+	a, _ := strconv.ParseFloat(epoch[1], 64)
+	b, _ := strconv.ParseFloat(epoch[2], 64)
+	if math.Abs(a-b) > 5e-4 {
+		t.Errorf("the first epoch retrained step by step: mean loss %s, 04's history %s", epoch[1], epoch[2])
+	}
+}
+
 // checkPictures checks the pictures a notebook shows: each is SVG of the size
 // it declares with a PNG copy of twice that size, and the notebook shows as
 // many as its cells draw.
@@ -251,7 +312,7 @@ func checkPictures(t *testing.T, notebook string) {
 	if err := json.Unmarshal(raw, &nb); err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]int{"04_mlp.ipynb": 4, "08_cnn.ipynb": 9}[filepath.Base(notebook)] // beside the charts
+	want := map[string]int{"04_mlp.ipynb": 4, "04b_how_it_learns.ipynb": 4, "08_cnn.ipynb": 9}[filepath.Base(notebook)] // beside the charts
 	size := regexp.MustCompile(`^<svg [^>]*width="(\d+)" height="(\d+)"`)
 	n := 0
 	for _, c := range nb.Cells {
@@ -318,14 +379,36 @@ func testEditAndRerun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The code cells only: the exercises' text quotes the same lines.
+	var nb map[string]any
+	if err := json.Unmarshal(raw, &nb); err != nil {
+		t.Fatal(err)
+	}
 	const units, epochs = "Units: 256, InputDim: 784", "Epochs: 10, BatchSize: 200,"
-	if strings.Count(string(raw), units) != 1 || strings.Count(string(raw), epochs) != 1 {
+	var code []map[string]any
+	joined := ""
+	for _, c := range nb["cells"].([]any) {
+		if c := c.(map[string]any); c["cell_type"] == "code" {
+			var src multiline
+			b, _ := json.Marshal(c["source"])
+			json.Unmarshal(b, &src)
+			c["source"] = string(src)
+			code, joined = append(code, c), joined+string(src)
+		}
+	}
+	if strings.Count(joined, units) != 1 || strings.Count(joined, epochs) != 1 {
 		t.Fatal("04_mlp.ipynb no longer has the lines this test edits: update the test")
 	}
-	edited := strings.Replace(string(raw), units, "Units: 64, InputDim: 784", 1)
-	edited = strings.Replace(edited, epochs, "Epochs: 1, BatchSize: 200,", 1)
+	for _, c := range code {
+		src := strings.Replace(c["source"].(string), units, "Units: 64, InputDim: 784", 1)
+		c["source"] = strings.Replace(src, epochs, "Epochs: 1, BatchSize: 200,", 1)
+	}
+	edited, err := json.Marshal(nb)
+	if err != nil {
+		t.Fatal(err)
+	}
 	const name = "04_mlp_edited.ipynb" // beside the original, so its images/ and checkpoints/ resolve alike
-	if err := os.WriteFile(name, []byte(edited), 0o644); err != nil {
+	if err := os.WriteFile(name, edited, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	defer os.Remove(name)

@@ -7,7 +7,7 @@
 # cleanly, then opens notebook 04 and the Chinese edition's 03 in JupyterLab
 # in a real browser, opens the HTML exports with the network cut off, uses
 # the drawing pad of 10 and the
-# slider of 08 (tests/browser), and builds and runs
+# sliders of 08 and 04b (tests/browser), and builds and runs
 # the Docker image (tests/docker).
 set -euo pipefail
 "$(dirname "${BASH_SOURCE[0]}")/setup.sh" --browser
@@ -32,4 +32,5 @@ node --test tests/browser/zh.test.mjs
 node --test tests/browser/export.test.mjs
 node --test tests/browser/pad.test.mjs
 node --test tests/browser/explore.test.mjs
+node --test tests/browser/learn.test.mjs
 tests/docker/image.test.sh

@@ -1,131 +1,14 @@
-// The slider of notebook 08 as a person uses it: JupyterLab started by the
-// project's lab command (quick mode), the notebook's cells run in Debian's
-// Chromium up to the one that calls mnistlib.Explore, its slider dragged and
-// then stepped with the keyboard: the picture under it must be redrawn in
-// place (one picture, a new SVG, drawn for the slider's value) and the label
-// must name the value. Then the kernel is interrupted from the Kernel menu: the
-// cell's program must end, leaving the label and the last picture without the
-// slider, and at the end nothing may be left running.
+// The slider of notebook 08, over its first 100 test digits, as a person uses
+// it (slider.mjs says what is checked). Its label is "test digit", and its
+// picture's title names the digit ("test digit 17, ...").
 //
 //   source scripts/env.sh && node --test tests/browser/explore.test.mjs   (a few minutes)
 //
-// Needs `scripts/setup.sh --browser`. The cell is found by its source, which
-// contains `mnistlib.Explore(`; its label is "test digit", and its picture's
-// title names the digit ("test digit 17, ...").
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
-import path from 'node:path';
-import { cellPrograms, describe, labOnCopyOfNotebooks, menu, openNotebook, root } from './harness.mjs';
+// Needs `scripts/setup.sh --browser`.
+import { sliderTest } from './slider.mjs';
 
-const out = path.join(root, 'build', 'browser-explore');
-const notebook = '08_cnn.ipynb';
-const source = 'mnistlib.Explore(';
-
-test('the slider of notebook 08 redraws its picture in place, and stops on an interrupt', { timeout: 20 * 60_000 }, async (t) => {
-  const { lab, browser, marker } = await labOnCopyOfNotebooks(t, out, 'WORKBOOK_EXPLORE_TEST');
-  const { page, nb, errors, shot } = await openNotebook(browser, lab, out, notebook);
-
-  // The cells above the slider's, in order, then the slider's own.
-  // JupyterLab keeps only the cells near the view in the page: scroll down
-  // until the slider's cell is there, as a person would.
-  const cell = nb.locator('.jp-CodeCell', { hasText: source });
-  for (let i = 0; i < 60 && (await cell.count()) === 0; i++) {
-    await nb.evaluate((panel) => {
-      const scroller = [panel, ...panel.querySelectorAll('*')].find((el) =>
-        el.scrollHeight > el.clientHeight + 10 && ['auto', 'scroll'].includes(getComputedStyle(el).overflowY));
-      scroller?.scrollBy(0, scroller.clientHeight * 0.7);
-    });
-    await page.waitForTimeout(200);
-  }
-  assert.equal(await cell.count(), 1, `${notebook} has one cell whose source contains ${source}`);
-  await cell.locator('.jp-InputArea-editor').click();
-  await menu(page, 'Run', 'Run All Above Selected Cell');
-  await page.waitForFunction((source) => {
-    const cells = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell')];
-    const i = cells.findIndex((c) => c.textContent.includes(source));
-    const above = cells.slice(0, i).map((c) => c.querySelector('.jp-InputPrompt').textContent.trim());
-    return i > 0 && above.every((p) => /^\[\d+\]:$/.test(p));
-  }, source, { timeout: 15 * 60_000, polling: 1000 }).catch(async (e) => {
-    await shot('explore-cells-above.png');
-    throw e;
-  });
-  assert.equal(await nb.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"]').count(), 0,
-    'no cell above the slider shows an error');
-  await cell.locator('.jp-InputArea-editor').click();
-  await page.keyboard.press('Shift+Enter');
-
-  const slider = cell.locator('.mnist-explore input[type="range"]');
-  await slider.waitFor({ timeout: 120_000 }).catch(async (e) => {
-    await shot('explore-no-slider.png');
-    throw e;
-  });
-  const pictures = cell.locator('.jp-OutputArea-output[data-mime-type="image/svg+xml"] img');
-  const label = (v) => cell.locator('.jp-OutputArea-output', { hasText: new RegExp(`^\\s*test digit: ${v}\\s*$`) });
-  await label(0).waitFor({ timeout: 60_000 });
-  await pictures.first().waitFor({ timeout: 60_000 });
-  const first = await svgOf(pictures);
-  assert.match(first, /aria-label="test digit 0\b/, 'the picture is drawn for test digit 0');
-  assert.equal(await slider.inputValue(), '0', 'the slider starts at 0');
-
-  // Drag the slider's thumb from its left end to about 40% of the way, as a
-  // person does: many positions on the way, one picture for where it stops.
-  await slider.scrollIntoViewIfNeeded();
-  const box = await slider.boundingBox();
-  await page.mouse.move(box.x + 6, box.y + box.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(box.x + 0.4 * box.width, box.y + box.height / 2, { steps: 12 });
-  await page.mouse.up();
-  const dragged = Number(await slider.inputValue());
-  assert.ok(dragged > 20 && dragged < 60, `the drag moved the slider to about 40 (${dragged})`);
-  let drawn = await redrawnFor(cell, pictures, label, dragged, first);
-  await shot('explore-dragged.png');
-
-  // One step with the keyboard.
-  await slider.focus();
-  await page.keyboard.press('ArrowRight');
-  const stepped = Number(await slider.inputValue());
-  assert.equal(stepped, dragged + 1, 'ArrowRight moves the slider one step');
-  drawn = await redrawnFor(cell, pictures, label, stepped, drawn);
-  assert.equal(await pictures.count(), 1, 'one picture, redrawn in place');
-
-  // The program runs until the learner interrupts the kernel.
-  assert.ok(cellPrograms(marker).length > 0, "the slider's program runs while the notebook is open");
-  await menu(page, 'Kernel', 'Interrupt Kernel');
-  await cell.locator('.jp-OutputArea-output', { hasText: 'slider closed: the kernel was interrupted' }).waitFor({ timeout: 60_000 });
-  await cell.locator('.jp-InputPrompt', { hasText: /^\[\d+\]:$/ }).waitFor({ timeout: 60_000 });
-  await page.locator('#jp-main-statusbar', { hasText: /Go \(gonb\) \| Idle/ }).waitFor({ timeout: 60_000 });
-  assert.equal(await cell.locator('.mnist-explore').count(), 0, 'the slider (and its script) is gone from the cell');
-  assert.equal(await label(stepped).count(), 1, 'the label still names the last value');
-  assert.equal(await pictures.count(), 1, 'the last picture stays');
-  assert.equal(await svgOf(pictures), drawn, 'the picture left is the last one drawn');
-  assert.equal(await cell.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"]').count(), 0,
-    'the interrupted cell shows no error');
-  let programs = cellPrograms(marker);
-  for (let i = 0; programs.length > 0 && i < 20; i++) {
-    await new Promise((r) => setTimeout(r, 250));
-    programs = cellPrograms(marker);
-  }
-  assert.deepEqual(programs.map(describe), [], "the slider's program ended with the interrupt");
-  await shot('explore-interrupted.png');
-  assert.deepEqual(errors, [], 'no JavaScript errors in the page');
+sliderTest({
+  notebook: '08_cnn.ipynb', outName: 'browser-explore', marker: 'WORKBOOK_EXPLORE_TEST',
+  label: 'test digit', start: 0, dragTo: [21, 59],
+  drawnFor: (v) => new RegExp(`aria-label="test digit ${v}\\b`),
 });
-
-// svgOf returns the SVG that JupyterLab shows (as an <img>) for the picture.
-async function svgOf(pictures) {
-  const src = await pictures.first().getAttribute('src');
-  return decodeURIComponent(src.slice(src.indexOf(',') + 1));
-}
-
-// redrawnFor waits until the label names v and the picture, a new SVG, is
-// the one drawn for v, and returns that SVG.
-async function redrawnFor(cell, pictures, label, v, before) {
-  await label(v).waitFor({ timeout: 60_000 });
-  let svg = before;
-  for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 250))) {
-    svg = await svgOf(pictures);
-    if (svg !== before && new RegExp(`aria-label="test digit ${v}\\b`).test(svg)) break;
-  }
-  assert.notEqual(svg, before, `the picture was redrawn for test digit ${v}`);
-  assert.match(svg, new RegExp(`aria-label="test digit ${v}\\b`), `the picture is drawn for test digit ${v}`);
-  return svg;
-}
