@@ -87,21 +87,7 @@ func (p SoftmaxPicture) draw(cv pictureCanvas) {
 	cv.begin(600, 230)
 	left, right, top, bottom := 40.0, 290.0, 40.0, 200.0
 	cv.text((left+right)/2, 20, 14, middle, tr("the ten scores (Σ w·h + b)"))
-	limit := math.Max(maxAbs(p.Scores), 1e-6)
-	zeroY := (top + bottom) / 2
-	for _, v := range []float64{-limit, 0, limit} {
-		y := zeroY - v/limit*(bottom-top)/2
-		cv.line([]point{{left, y}, {right, y}}, "#ddd", 1)
-		cv.text(left-5, y+4, 10, end, tickLabel(v))
-	}
-	slot := (right - left) / NumClasses
-	for d, s := range p.Scores {
-		x := left + slot*(float64(d)+0.5)
-		y := zeroY - float64(s)/limit*(bottom-top)/2
-		cv.box(x-slot*0.35, math.Min(y, zeroY), slot*0.7, math.Max(math.Abs(y-zeroY), 0.5), hexColor(signedColor(float64(s), limit)), "")
-		cv.text(x, bottom+16, 12, middle, fmt.Sprint(d))
-	}
-	cv.line([]point{{left, zeroY}, {right, zeroY}}, "#888", 1)
+	signedBars(cv, left, right, top, bottom, p.Scores, math.Max(maxAbs(p.Scores), 1e-6))
 	cv.text(300, 120, 12, middle, "→")
 	ProbabilityPanel{Name: "softmax", Probs: SoftmaxByHand(p.Scores)}.draw(cv, 305, 295, 230)
 }

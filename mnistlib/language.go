@@ -124,11 +124,13 @@ var zhText = map[string]string{
 	"the random start, before any step":           "随机的起点，一步也还没走",
 	"after step %d of %d: this batch's loss %.3f": "第 %d 步之后（共 %d 步）：这一批的损失 %.3f",
 	"step (one batch of 200 each)":                "步（每步一批 200 张图片）",
-	"step":                                        "步",
-	"loss of the batch":                           "这一批的损失",
-	"Gradient descent with four learning rates":   "四种学习率的梯度下降",
-	"The loss, step by step and epoch by epoch":   "损失：一步一步，一次训练一次训练",
-	"each step's batch (epoch 1)":                 "每一步的一批（第 1 次训练）",
+	"%s: what training changed, the weights − the random start": "%s：训练改变了什么，权重 − 随机的起点",
+	"change":            "改变",
+	"step":              "步",
+	"loss of the batch": "这一批的损失",
+	"Gradient descent with four learning rates": "四种学习率的梯度下降",
+	"The loss, step by step and epoch by epoch": "损失：一步一步，一次训练一次训练",
+	"each step's batch (epoch 1)":               "每一步的一批（第 1 次训练）",
 
 	// Weight templates, filters and feature maps (grid.go).
 	"%s (%d images)": "%s（%d 张图）",
