@@ -226,10 +226,8 @@ func (m *Model) reuse(dir string, want FitParams) (reused bool) {
 		fmt.Fprintf(Messages, "training anew: %v\n", err)
 		return false
 	}
-	fmt.Fprintf(Messages, "loaded %s: this model, trained earlier with these options (change a number to train again)\n", displayPath(dir))
-	if m.Out != nil {
-		newLiveCharts().update(m.History)
-	}
+	fmt.Fprintf(Messages, "loaded %s: this model, trained earlier with these options (%s; change a number to train again)\n",
+		displayPath(dir), m.History.summary())
 	return true
 }
 

@@ -4,6 +4,8 @@ package mnistlib
 // a model trains in a notebook.
 
 import (
+	"errors"
+	"fmt"
 	"slices"
 
 	"github.com/janpfeifer/gonb/gonbui"
@@ -46,8 +48,29 @@ func HistoryChart(h History, metric string, zh bool) LineChart {
 		}
 		return s
 	}
-	return LineChart{Title: label("Training history"), XLabel: label("epoch"), YLabel: label(metric),
+	title := "Training history" // the tutorial's title for its accuracy chart
+	if metric == "loss" {
+		title = "Training history: loss" // two charts of one cell, two titles
+	}
+	return LineChart{Title: label(title), XLabel: label("epoch"), YLabel: label(metric),
 		Series: []Series{{Name: label("train " + metric), Values: train}, {Name: label("validation " + metric), Values: val}}}
+}
+
+// summary says in a few words how far the history went: "10 epochs, validation
+// accuracy 0.9786" (training accuracy without validation rows).
+func (h History) summary() string {
+	n := len(h.Accuracy)
+	switch {
+	case n == 0:
+		return "not trained"
+	case n == 1 && len(h.ValAccuracy) == n:
+		return fmt.Sprintf("1 epoch, validation accuracy %.4f", h.ValAccuracy[0])
+	case len(h.ValAccuracy) == n:
+		return fmt.Sprintf("%d epochs, validation accuracy %.4f", n, h.ValAccuracy[n-1])
+	case n == 1:
+		return fmt.Sprintf("1 epoch, training accuracy %.4f", h.Accuracy[0])
+	}
+	return fmt.Sprintf("%d epochs, training accuracy %.4f", n, h.Accuracy[n-1])
 }
 
 // Gap is the last epoch's training accuracy minus its validation accuracy:
@@ -79,15 +102,46 @@ func (h History) SecondsPerEpoch() float64 {
 
 // liveCharts shows the accuracy and the loss charts below the cell and redraws
 // them in place after every epoch (GoNB replaces a display that has an ID), so a
-// learner watches the curves form. The last drawing is what the saved notebook
-// and its HTML export keep. Outside a notebook it is nil and does nothing.
+// learner watches the curves form while a model trains. The last drawing is what
+// the saved notebook and its HTML export keep. Outside a notebook it is nil and
+// does nothing.
 type liveCharts struct{ accuracy, loss string }
+
+// lastLive are the charts the last training in this program drew, which
+// ShowTrainHistory redraws rather than draw the same chart twice in a cell.
+var lastLive *liveCharts
 
 func newLiveCharts() *liveCharts {
 	if !gonbui.IsNotebook {
 		return nil
 	}
-	return &liveCharts{accuracy: "accuracy_" + gonbui.UniqueID(), loss: "loss_" + gonbui.UniqueID()}
+	lastLive = &liveCharts{accuracy: "accuracy_" + gonbui.UniqueID(), loss: "loss_" + gonbui.UniqueID()}
+	return lastLive
+}
+
+// ShowTrainHistory draws one chart of a training history, as the tutorial's
+// show_train_history(train_history, 'accuracy', 'val_accuracy') does: the
+// metric on the training rows and on the validation rows, by epoch. Fit draws
+// both charts while it trains; a model loaded from its checkpoint draws none,
+// and a cell that discusses its training calls this. Where this program has
+// just trained, it redraws the chart Fit drew instead of adding a second one.
+func ShowTrainHistory(h History, train, validation string) error {
+	if (train != "accuracy" && train != "loss") || validation != "val_"+train {
+		return fmt.Errorf(`show train history: want ("accuracy", "val_accuracy") or ("loss", "val_loss"), got (%q, %q)`, train, validation)
+	}
+	if len(h.Loss) == 0 {
+		return errors.New("show train history: the history is empty (the model was not trained)")
+	}
+	accuracy, loss := fitCharts(h)
+	chart, id := accuracy, ""
+	if train == "loss" {
+		chart = loss
+	}
+	if lastLive != nil {
+		id = map[string]string{"accuracy": lastLive.accuracy, "loss": lastLive.loss}[train]
+	}
+	showChartAs(id, chart)
+	return nil
 }
 
 func (l *liveCharts) update(h History) {

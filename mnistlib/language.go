@@ -69,15 +69,16 @@ func zhOf(s string) string {
 var zhText = map[string]string{
 	// The training history (history.go); the tutorial's accuracy chart is
 	// already Chinese in both editions.
-	"Training history":    "训练历史",
-	"epoch":               "训练次数",
-	"accuracy":            "准确率",
-	"loss":                "损失",
-	"train accuracy":      "训练准确率",
-	"validation accuracy": "验证准确率",
-	"train loss":          "训练损失",
-	"validation loss":     "验证损失",
-	"chart: %s":           "图表：%s",
+	"Training history":       "训练历史",
+	"Training history: loss": "训练历史：损失",
+	"epoch":                  "训练次数",
+	"accuracy":               "准确率",
+	"loss":                   "损失",
+	"train accuracy":         "训练准确率",
+	"validation accuracy":    "验证准确率",
+	"train loss":             "训练损失",
+	"validation loss":        "验证损失",
+	"chart: %s":              "图表：%s",
 
 	// Labels the notebooks' code cells pass in (09_compare's charts, 08_cnn's
 	// digit maps and slider), for the same code cells in both editions.

@@ -214,7 +214,7 @@ func TestLangChinesePictures(t *testing.T) {
 	t.Setenv("WORKBOOK_LANG", "zh")
 	svgs, texts := m.svgs(t)
 	want := map[string][]string{
-		"loss chart":    {"训练历史", "训练损失", "验证损失", "损失", "训练次数"},
+		"loss chart":    {"训练历史：损失", "训练损失", "验证损失", "损失", "训练次数"},
 		"compare chart": {"验证准确率", "训练次数", "准确率"},
 		"templates":     {"dense：2 个神经单元的权重，每个都是一张 28×28 的模板", "神经单元 0", "权重"},
 		"filters":       {"卷积核 0", "卷积核 15", "权重"},
@@ -267,7 +267,7 @@ func TestLangEnglishPictures(t *testing.T) {
 	svgs, texts := m.svgs(t)
 	want := map[string][]string{
 		"accuracy chart": {"训练历史", "训练准确率", "验证准确率", "训练次数", "准确率"},
-		"loss chart":     {"Training history", "train loss", "validation loss", "loss", "epoch"},
+		"loss chart":     {"Training history: loss", "train loss", "validation loss", "loss", "epoch"},
 		"compare chart":  {"validation accuracy · 验证准确率", "epoch · 训练次数", "accuracy · 准确率"},
 		"templates":      {"dense: the weights of 2 units, each a 28×28 template", "unit 0", "weight"},
 		"filters":        {"conv2d: its 16 learned 5×5 filters", "filter 0", "weight"},
@@ -313,7 +313,7 @@ func TestLangChineseWithoutCJKFont(t *testing.T) {
 	t.Setenv("WORKBOOK_LANG", "zh")
 	_, loss := fitCharts(History{Loss: []float64{0.3, 0.2}, ValLoss: []float64{0.25, 0.24}})
 	doc := parseSVG(t, loss.SVG())
-	for _, w := range []string{"训练历史", "训练损失", "验证损失"} {
+	for _, w := range []string{"训练历史：损失", "训练损失", "验证损失"} {
 		if !slices.Contains(doc.texts, w) {
 			t.Errorf("no <text>%s</text> in %q", w, doc.texts)
 		}

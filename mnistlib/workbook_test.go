@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -36,7 +37,7 @@ func TestFitCheckpoint(t *testing.T) {
 		wantEpochs           int
 	}{
 		{256, 200, 10, "saved to", quickEpochs}, // quick mode: at most 2 epochs
-		{256, 200, 10, "loaded", quickEpochs},
+		{256, 200, 10, "loaded", quickEpochs},   // one line, with what it loaded (no chart)
 		{64, 200, 10, "saved to", quickEpochs},
 		{64, 100, 10, "saved to", quickEpochs},
 		{64, 100, 10, "loaded", quickEpochs},
@@ -55,12 +56,35 @@ func TestFitCheckpoint(t *testing.T) {
 		if len(h.Loss) != s.wantEpochs || m.NumParams() != 784*s.units+s.units+s.units*10+10 {
 			t.Errorf("step %d: %d epochs, %d parameters", i, len(h.Loss), m.NumParams())
 		}
+		if s.want == "loaded" && !regexp.MustCompile(`\nloaded \S+: this model, trained earlier with these options \(2 epochs, validation accuracy 0\.\d{4}; change a number to train again\)\n$`).MatchString(log.String()) {
+			t.Errorf("step %d: loading says %q, want one line with the epochs and the validation accuracy", i, log.String())
+		}
 		if strings.Contains(log.String(), CheckpointDir()) && filepath.IsAbs(CheckpointDir()) {
 			t.Errorf("step %d: the log names an absolute path: %q", i, log.String())
 		}
 	}
 	if _, err := os.Stat(filepath.Join(CheckpointDir(), "mlp", manifestFile)); err != nil || !strings.HasSuffix(CheckpointDir(), "quick") {
 		t.Errorf("checkpoint not under the quick folder %s: %v", CheckpointDir(), err)
+	}
+}
+
+func TestShowTrainHistoryArguments(t *testing.T) {
+	h := History{Accuracy: []float64{0.9}, ValAccuracy: []float64{0.92}, Loss: []float64{0.3}, ValLoss: []float64{0.25}}
+	for _, c := range []struct {
+		h                 History
+		train, validation string
+		want              string // "" for no error
+	}{
+		{h, "accuracy", "val_accuracy", ""},
+		{h, "loss", "val_loss", ""},
+		{h, "accuracy", "val_loss", `want ("accuracy", "val_accuracy") or ("loss", "val_loss")`},
+		{h, "acc", "val_acc", `got ("acc", "val_acc")`},
+		{History{}, "loss", "val_loss", "the history is empty"},
+	} {
+		err := ShowTrainHistory(c.h, c.train, c.validation)
+		if (c.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), c.want)) {
+			t.Errorf("ShowTrainHistory(%q, %q): %v, want %q", c.train, c.validation, err, c.want)
+		}
 	}
 }
 

@@ -192,6 +192,15 @@ func TestNotebooks(t *testing.T) {
 				t.Errorf("%s trained a model instead of loading the English edition's checkpoint:\n%s", c.notebook, out)
 			}
 			checkSameModels(t, c.notebook)
+			// A model loaded from its checkpoint draws no history chart: a cell that
+			// trains draws them, and one that discusses training asks for them (zh/04
+			// loads its MLP: the two of its history cell, and the two of the graph
+			// function it trains; 07 trains nothing it charts).
+			if want, ok := map[string]int{"zh/04_mlp.ipynb": 4, "07_predict_and_save.ipynb": 0}[c.notebook]; ok {
+				if n := strings.Count(out, "chart: 训练历史") + strings.Count(out, "图表：训练历史"); n != want {
+					t.Errorf("%s shows %d training-history charts, want %d:\n%s", c.notebook, n, want, out)
+				}
+			}
 			if strings.Contains(c.notebook, "07_") {
 				// Saved and loaded models predict the same: the same lines, three times.
 				line, _, _ := strings.Cut(out[max(strings.Index(out, "9.bmp        → "), 0):], "\n")
