@@ -336,7 +336,7 @@ func TestCheckpointCraftedManifest(t *testing.T) {
 			if _, err := m.Fit(x, y, fit); err != nil {
 				t.Fatalf("Fit: %v", err)
 			}
-			if !strings.Contains(log.String(), "training anew") && !strings.Contains(log.String(), "will be replaced") || len(m.History.Loss) != 1 {
+			if !strings.Contains(log.String(), "training anew") && !strings.Contains(log.String(), "is kept beside this one") || len(m.History.Loss) != 1 {
 				t.Errorf("Fit did not train anew: %q, history %v", log.String(), m.History.Loss)
 			}
 			if _, err := Load(dir); err != nil {

@@ -13,7 +13,8 @@
 //     (model.go; the convolution, computed the way measured fastest on each
 //     backend, is in conv.go), trained by Fit with
 //     FitOptions (fit.go), and saved with its layers in a checkpoint
-//     (checkpoint.go), which Fit reuses when nothing changed.
+//     (checkpoint.go), which Fit reuses when nothing changed; a checkpoint
+//     name keeps the other models trained under it too (variants.go).
 //     Fit's Augment option changes each training image a little (augment.go);
 //     checkpoints are written atomically under a lock (lock_*.go).
 //  4. What the notebooks show: summaries (summary.go), history charts that redraw

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"math"
 	"math/rand/v2"
+	"path/filepath"
 	"time"
 
 	"github.com/gomlx/compute/dtypes"
@@ -111,7 +112,7 @@ func (m *Model) Fit(xs, ys *tensors.Tensor, o FitOptions) (History, error) {
 	if err != nil {
 		return History{}, fmt.Errorf("fit: %w", err)
 	}
-	if m.reuse(dir, o.params(len(x))) {
+	if m.reuse(dir, o.params(len(x))) || m.reuseVariant(dir, o.params(len(x))) {
 		return m.History, nil
 	}
 	if err := m.build(); err != nil {
@@ -124,6 +125,7 @@ func (m *Model) Fit(xs, ys *tensors.Tensor, o FitOptions) (History, error) {
 	if err != nil {
 		return h, err
 	}
+	stashCurrent(dir) // the model trained before under this name waits beside this one
 	if size, err := m.save(dir); err != nil {
 		return h, &SaveError{Dir: dir, Bytes: size, Err: err}
 	}
@@ -214,7 +216,8 @@ func (m *Model) reuse(dir string, want FitParams) (reused bool) {
 		fmt.Fprintf(Messages, "training anew: %v\n", err)
 		return false
 	case !m.sameModel(man.Model) || man.Fitted != want:
-		fmt.Fprintf(Messages, "training: %s holds another model or training; it will be replaced\n", displayPath(dir))
+		fmt.Fprintf(Messages, "%s holds another model or training: it is kept beside this one (mnistlib.Variants(%q) lists them)\n",
+			displayPath(dir), filepath.Base(dir))
 		return false
 	}
 	restore := m.restore // builds the model with the saved values: no initialization

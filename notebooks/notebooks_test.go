@@ -382,7 +382,9 @@ func checkSameModels(t *testing.T, notebook string) {
 }
 
 // testEditAndRerun does what a learner does in 04: edit the model's units and
-// the epochs, rerun, and see the model train anew; rerun unchanged, and see it load.
+// the epochs, rerun, and see the model train anew; rerun unchanged, and see it
+// load; run 05, which loads the tutorial's MLP kept beside the learner's; and
+// rerun the edited 04, which loads the learner's again.
 func testEditAndRerun(t *testing.T) {
 	raw, err := os.ReadFile("04_mlp.ipynb")
 	if err != nil {
@@ -438,6 +440,18 @@ func testEditAndRerun(t *testing.T) {
 	}
 	if !oneEpoch.MatchString(out) {
 		t.Errorf("the loaded model's history (1 epoch) is not printed:\n%s", out)
+	}
+	// The tutorial's MLP waits beside the learner's: 05, which asks for it,
+	// loads it instead of training, and the learner's 64 units load again after.
+	const variant = "loaded ../build/checkpoints/quick/.variants/mlp/"
+	for _, nb := range []string{"05_better_mlp.ipynb", name} {
+		out = execute(t, nb)
+		if !strings.Contains(out, variant) || strings.Contains(out, "saved to ../build/checkpoints/quick/mlp\n") {
+			t.Errorf("%s should load its MLP from beside the other one, not train it:\n%s", nb, out)
+		}
+	}
+	if vs, err := mnistlib.Variants("mlp"); err != nil || len(vs) != 2 || !strings.Contains(vs[0].Layers, `"units":64`) {
+		t.Errorf("mlp holds %+v (%v), want the learner's 64 units, then the tutorial's", vs, err)
 	}
 }
 
