@@ -292,3 +292,20 @@ func TestProbabilityPanelTitle(t *testing.T) {
 		}
 	}
 }
+
+func TestLeastSure(t *testing.T) {
+	sure, torn, split := []float32{0.9, 0.1}, []float32{0.45, 0.55}, []float32{0.5, 0.5}
+	for _, c := range []struct {
+		probs [][]float32
+		want  int
+	}{
+		{[][]float32{sure, torn, sure}, 1},
+		{[][]float32{torn, split, sure}, 1},
+		{[][]float32{sure}, 0},
+		{nil, -1},
+	} {
+		if got := LeastSure(c.probs); got != c.want {
+			t.Errorf("LeastSure(%v) = %d, want %d", c.probs, got, c.want)
+		}
+	}
+}

@@ -6,6 +6,7 @@ package mnistlib
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/janpfeifer/gonb/gonbui"
@@ -42,6 +43,18 @@ func (p ProbabilityPanel) Title() string {
 		return fmt.Sprintf(tr("%s: unsure, %d (%.0f%%) or %d"), p.Name, best, 100*p.Probs[best], second)
 	}
 	return fmt.Sprintf(tr("%s: %d (%.0f%%)"), p.Name, best, 100*p.Probs[best])
+}
+
+// LeastSure returns the row whose likeliest class has the lowest probability:
+// the image a model hesitates over most (-1 for no rows).
+func LeastSure(probs [][]float32) int {
+	least, lowest := -1, float32(2)
+	for i, p := range probs {
+		if len(p) > 0 && slices.Max(p) < lowest {
+			least, lowest = i, slices.Max(p)
+		}
+	}
+	return least
 }
 
 // topTwo returns the likeliest class and the next likeliest.
