@@ -168,6 +168,21 @@ func LargestDifference(a, b Array) float64 {
 	return d
 }
 
+// CountChanges compares two arrays of the same weights, before and after a
+// step: how many moved by step ± 10% (Adam's first step moves each weight
+// that has a gradient by about its learning rate) and how many did not move.
+func CountChanges(before, after Array, step float64) (aboutStep, unmoved int) {
+	for i := range min(len(before.Data), len(after.Data)) {
+		switch change := math.Abs(float64(after.Data[i] - before.Data[i])); {
+		case change == 0:
+			unmoved++
+		case change > 0.9*step && change < 1.1*step:
+			aboutStep++
+		}
+	}
+	return aboutStep, unmoved
+}
+
 // NetByHand is a model of Dense layers (an MLP; Dropout is off, as in
 // Predict) copied into plain Go, to run it and nudge its weights by hand.
 type NetByHand struct {

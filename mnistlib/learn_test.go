@@ -273,3 +273,11 @@ func TestOnBatchEnd(t *testing.T) {
 		}
 	}
 }
+
+func TestCountChanges(t *testing.T) {
+	before := Array{Shape: []int{5}, Data: []float32{0, 1, 2, 3, 4}}
+	after := Array{Shape: []int{5}, Data: []float32{0.001, 1, 2.00095, 3.5, 3.999}}
+	if about, unmoved := CountChanges(before, after, 0.001); about != 3 || unmoved != 1 {
+		t.Errorf("CountChanges: %d about a step, %d unmoved; want 3 and 1", about, unmoved)
+	}
+}

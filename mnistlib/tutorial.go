@@ -36,9 +36,10 @@ func TutorialCNN(dropout bool) *Model {
 	return model
 }
 
-// TutorialDeepCNN is "making the CNN better" (notebook 08): the tutorial's source
-// book's CNN, two conv/pool blocks (16 and 36 filters) with Dropout(0.25) after
-// each pool.
+// TutorialDeepCNN is "making the CNN better" (notebook 08): a common deeper
+// variant of the tutorial's CNN that the workbook adds (the tutorial stops at
+// one block), two conv/pool blocks (16 and 36 filters) with Dropout(0.25)
+// after each pool.
 func TutorialDeepCNN() *Model {
 	model := NewSequential()
 	model.Add(Conv2D{Filters: 16, KernelSize: [2]int{5, 5}, Padding: "same", InputShape: []int{28, 28, 1}, Activation: "relu"})
@@ -74,7 +75,8 @@ var RobustAugmentation = Augmentation{Shift: 1, Rotate: 15, Scale: 0.1, Thicknes
 // tutorial's fit and RobustAugmentation. It is loaded from its checkpoint when
 // 10 (or an earlier call) trained it, and trained now otherwise, with a
 // progress bar but no epoch lines or charts: notebook 07 reads a learner's
-// picture with it, and the drawing pad shows it; 10 shows its training.
+// picture with it, and the drawing pad shows it; 10 explains its training
+// (and trains it, when 07 has not).
 func RobustCNN() (*Model, error) {
 	d, err := LoadPrepared(KindCNN)
 	if err != nil {
