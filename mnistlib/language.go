@@ -103,6 +103,11 @@ var zhText = map[string]string{
 	"confusion matrix: rows = true digit, columns = predicted": "混淆矩阵：每行是真实数字，每列是预测数字",
 	"T-shirt/top": "T恤/上衣", "Trouser": "裤子", "Pullover": "套头衫", "Dress": "连衣裙", "Coat": "外套",
 	"Sandal": "凉鞋", "Shirt": "衬衫", "Sneaker": "运动鞋", "Bag": "包", "Ankle boot": "短靴",
+	// The saliency gallery's scale (saliency.go): 显著图, 百分位.
+	"|gradient| of the winning score, each map on its own scale": "|梯度|：胜出数字的分数对像素的梯度，每张图按自己的范围着色",
+	"80th percentile":            "第 80 百分位",
+	"99th percentile":            "第 99 百分位",
+	"saliency maps of %d digits": "%d 个数字的显著图",
 
 	// How a network learns (learnpicture.go, notebook 04b): the loss, the
 	// gradient, ReLU's gate, the slider over the steps; 损失函数, 梯度, 学习率.

@@ -87,16 +87,22 @@ func SaliencyImage(d Digit, saliency []float32, scale int) *image.RGBA {
 			if i := r*d.Cols + c; top > low && i < len(saliency) {
 				a = math.Max(0, math.Min(1, (math.Abs(float64(saliency[i]))-low)/(top-low)))
 			}
-			px := color.RGBA{
-				R: uint8(gray*(1-a) + 240*a),
-				G: uint8(gray*(1-a) + 30*a),
-				B: uint8(gray*(1-a) + 30*a),
-				A: 255,
-			}
-			draw.Draw(img, image.Rect(c*scale, r*scale, (c+1)*scale, (r+1)*scale), image.NewUniform(px), image.Point{}, draw.Src)
+			draw.Draw(img, image.Rect(c*scale, r*scale, (c+1)*scale, (r+1)*scale), image.NewUniform(saliencyColor(gray, a)), image.Point{}, draw.Src)
 		}
 	}
 	return img
+}
+
+// saliencyColor is a pixel of gray level gray (0 to 255) with red laid over
+// it at strength a (0 to 1): one function, so that the scale under a gallery
+// shows the very colours of its maps.
+func saliencyColor(gray, a float64) color.RGBA {
+	return color.RGBA{
+		R: uint8(gray*(1-a) + 240*a),
+		G: uint8(gray*(1-a) + 30*a),
+		B: uint8(gray*(1-a) + 30*a),
+		A: 255,
+	}
 }
 
 // translatedCaption is a saliency caption in the workbook's language: a
@@ -122,7 +128,9 @@ func percentileAbs(v []float32, p float64) float64 {
 }
 
 // SaliencyGallery lays out saliency images in a grid, each with a caption
-// under it ("7->1": a 7 the model read as 1; in Chinese "7 预测为 1").
+// under it ("7->1": a 7 the model read as 1; in Chinese "7 预测为 1"), and
+// under the grid the scale of its red, as every picture of values has one.
+// It is a Picture (ShowPicture); Image draws the same picture for Show.
 type SaliencyGallery struct {
 	Images   Images
 	Saliency [][]float32 // one map per image
@@ -131,30 +139,97 @@ type SaliencyGallery struct {
 	Scale    int         // pixel size (default 4)
 }
 
-// Image draws the gallery.
-func (g SaliencyGallery) Image() *image.RGBA {
-	cols, scale := orDefault(g.Columns, 6), orDefault(g.Scale, 4)
-	n := min(g.Images.N, len(g.Saliency))
-	cols = max(min(cols, n), 1)
-	rows := (n + cols - 1) / cols
-	captions := make([]string, len(g.Captions))
+// The strip under the grid that holds the scale, in CSS pixels.
+const (
+	saliencyScaleH    = 50
+	saliencyScaleW    = 200 // the bar
+	saliencyLabelSize = 11
+)
+
+// saliencyLabel is the scale's label: its ends are percentiles of each map,
+// not values, since every image is scaled to its own map.
+func saliencyLabel() string {
+	return tr("|gradient| of the winning score, each map on its own scale")
+}
+
+// saliencyLayout is where a gallery's cells go.
+type saliencyLayout struct {
+	n, cols, rows, cellW, cellH, scale int
+	captions                           []string // translated
+}
+
+func (g SaliencyGallery) layout() saliencyLayout {
+	l := saliencyLayout{n: min(g.Images.N, len(g.Saliency)), scale: orDefault(g.Scale, 4)}
+	l.cols = max(min(orDefault(g.Columns, 6), l.n), 1)
+	l.rows = max((l.n+l.cols-1)/l.cols, 1)
 	widest := 0
-	for i, c := range g.Captions {
-		captions[i] = translatedCaption(c)
-		widest = max(widest, captionWidth(captions[i]))
+	for _, c := range g.Captions {
+		l.captions = append(l.captions, translatedCaption(c))
+		widest = max(widest, textWidth(l.captions[len(l.captions)-1], captionSize))
 	}
-	cellW := max(g.Images.Cols*scale, widest) + 2*cellPad
-	cellH := g.Images.Rows*scale + captionH + 2*cellPad
-	img := image.NewRGBA(image.Rect(0, 0, cols*cellW, max(rows, 1)*cellH))
-	draw.Draw(img, img.Rect, image.NewUniform(paper), image.Point{}, draw.Src)
-	for i := range n {
-		x0, y0 := (i%cols)*cellW, (i/cols)*cellH
-		s := SaliencyImage(g.Images.Digit(i), g.Saliency[i], scale)
-		at := image.Pt(x0+(cellW-s.Rect.Dx())/2, y0+cellPad)
-		draw.Draw(img, s.Rect.Add(at), s, image.Point{}, draw.Src)
-		if i < len(captions) {
-			caption(img, captions[i], x0+cellW/2, y0+cellPad+s.Rect.Dy()+captionH-2, ink)
+	l.cellW = max(g.Images.Cols*l.scale, widest) + 2*cellPad
+	l.cellH = g.Images.Rows*l.scale + captionH + 2*cellPad
+	return l
+}
+
+// textWidth is how wide a label of the label fonts is, in CSS pixels.
+func textWidth(s string, size float64) int {
+	return int(math.Ceil(shape(s).width * size / emUnits))
+}
+
+// Size is the gallery's size in CSS pixels: wide enough for the scale's label
+// when only a few digits are shown.
+func (g SaliencyGallery) Size() (w, h int) {
+	l := g.layout()
+	return max(l.cols*l.cellW, textWidth(saliencyLabel(), saliencyLabelSize)+16, saliencyScaleW+16),
+		l.rows*l.cellH + saliencyScaleH
+}
+
+// Text says what the gallery shows.
+func (g SaliencyGallery) Text() string {
+	return fmt.Sprintf(tr("saliency maps of %d digits"), g.layout().n)
+}
+
+// Image draws the gallery as a raster image, one pixel per CSS pixel.
+func (g SaliencyGallery) Image() *image.RGBA {
+	w, h := g.Size()
+	cv := newRasterCanvas(w, h, 1)
+	cv.textColor = hexColor(ink)
+	g.draw(cv)
+	return cv.img
+}
+
+func (g SaliencyGallery) draw(cv pictureCanvas) {
+	w, h := g.Size()
+	l := g.layout()
+	cv.begin(float64(w), float64(h))
+	left := (w - l.cols*l.cellW) / 2 // the grid centred over a wider scale
+	side, tall := g.Images.Cols*l.scale, g.Images.Rows*l.scale
+	for i := range l.n {
+		x0, y0 := left+(i%l.cols)*l.cellW, (i/l.cols)*l.cellH
+		// One pixel per map pixel: the canvas enlarges it, sharp.
+		s := SaliencyImage(g.Images.Digit(i), g.Saliency[i], 1)
+		cv.pixels(float64(x0+(l.cellW-side)/2), float64(y0+cellPad), float64(side), float64(tall), s)
+		if i < len(l.captions) {
+			cv.text(float64(x0+l.cellW/2), float64(y0+cellPad+tall+captionH-2), captionSize, middle, l.captions[i])
 		}
 	}
-	return img
+	saliencyScale(cv, float64(w-saliencyScaleW)/2, float64(h-26), saliencyScaleW)
+}
+
+// saliencyScale draws the key to SaliencyImage's red, as colourScale does for
+// the blue/red palette: a bar from no red (a map's 80th percentile of
+// |gradient|, and all below it) to full red (its 99th and above), over the
+// black of the background.
+func saliencyScale(cv pictureCanvas, x, y, w float64) {
+	const steps, h = 64, 10
+	img := image.NewRGBA(image.Rect(0, 0, steps, 1))
+	for i := range steps {
+		img.SetRGBA(i, 0, saliencyColor(0, (float64(i)+0.5)/steps))
+	}
+	cv.pixels(x, y, w, h, img)
+	cv.box(x, y, w, h, "none", "#888")
+	cv.text(x, y+h+12, 10, start, tr("80th percentile"))
+	cv.text(x+w, y+h+12, 10, end, tr("99th percentile"))
+	cv.text(x+w/2, y-4, saliencyLabelSize, middle, saliencyLabel())
 }

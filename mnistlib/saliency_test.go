@@ -3,6 +3,7 @@ package mnistlib
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	. "github.com/gomlx/gomlx/core/graph"
@@ -170,5 +171,49 @@ func TestSaliencyImageDense(t *testing.T) {
 	}
 	if p := img.RGBAAt(ImageSize-1, ImageSize-1); p.R < 230 {
 		t.Errorf("the strongest pixel is %v, want full red", p)
+	}
+}
+
+// The gallery draws the key to its red under the grid, as the other pictures
+// of values do: the bar from black to full red, its label and ends, in the
+// notebook's language; in the SVG and in the image Show displays.
+func TestSaliencyGalleryScale(t *testing.T) {
+	d := Digit{Rows: ImageSize, Cols: ImageSize, Pix: make([]uint8, InputSize)}
+	sal := make([]float32, InputSize)
+	sal[100] = 1
+	g := SaliencyGallery{Images: Images{N: 2, Rows: ImageSize, Cols: ImageSize, Pix: append(append([]uint8{}, d.Pix...), d.Pix...)},
+		Saliency: [][]float32{sal, sal}, Captions: []string{"7", "7->1"}}
+	for _, c := range []struct {
+		lang string
+		want []string
+	}{
+		{"en", []string{"|gradient| of the winning score, each map on its own scale", "80th percentile", "99th percentile", "7->1"}},
+		{"zh", []string{"|梯度|：胜出数字的分数对像素的梯度，每张图按自己的范围着色", "第 80 百分位", "第 99 百分位", "7 预测为 1"}},
+	} {
+		t.Run(c.lang, func(t *testing.T) {
+			t.Setenv("WORKBOOK_LANG", c.lang)
+			labels := svgLabels(t, PictureSVG(g))
+			for _, w := range c.want {
+				if !slices.Contains(labels, w) {
+					t.Errorf("no label %q in %q", w, labels)
+				}
+			}
+			w, h := g.Size()
+			if w < textWidth(saliencyLabel(), saliencyLabelSize) {
+				t.Errorf("width %d: the scale's label does not fit", w)
+			}
+			img := g.Image()
+			if img.Rect.Dx() != w || img.Rect.Dy() != h {
+				t.Fatalf("image %v, picture %d×%d", img.Rect, w, h)
+			}
+			// The bar, 26 pixels above the bottom: black at its left end, red at its right.
+			left, right := (w-saliencyScaleW)/2, (w+saliencyScaleW)/2
+			if p := img.RGBAAt(left+2, h-21); p.R > 20 {
+				t.Errorf("the bar's left end is %v, want black", p)
+			}
+			if p := img.RGBAAt(right-2, h-21); p.R < 220 || p.G > 50 {
+				t.Errorf("the bar's right end is %v, want full red", p)
+			}
+		})
 	}
 }
