@@ -60,17 +60,17 @@ func HistoryChart(h History, metric string, zh bool) LineChart {
 // accuracy 0.9786" (training accuracy without validation rows).
 func (h History) summary() string {
 	n := len(h.Accuracy)
-	switch {
-	case n == 0:
+	if n == 0 {
 		return "not trained"
-	case n == 1 && len(h.ValAccuracy) == n:
-		return fmt.Sprintf("1 epoch, validation accuracy %.4f", h.ValAccuracy[0])
-	case len(h.ValAccuracy) == n:
-		return fmt.Sprintf("%d epochs, validation accuracy %.4f", n, h.ValAccuracy[n-1])
-	case n == 1:
-		return fmt.Sprintf("1 epoch, training accuracy %.4f", h.Accuracy[0])
 	}
-	return fmt.Sprintf("%d epochs, training accuracy %.4f", n, h.Accuracy[n-1])
+	epochs := fmt.Sprintf("%d epochs", n)
+	if n == 1 {
+		epochs = "1 epoch"
+	}
+	if len(h.ValAccuracy) == n {
+		return fmt.Sprintf("%s, validation accuracy %.4f", epochs, h.ValAccuracy[n-1])
+	}
+	return fmt.Sprintf("%s, training accuracy %.4f", epochs, h.Accuracy[n-1])
 }
 
 // Gap is the last epoch's training accuracy minus its validation accuracy:
@@ -132,16 +132,24 @@ func ShowTrainHistory(h History, train, validation string) error {
 	if len(h.Loss) == 0 {
 		return errors.New("show train history: the history is empty (the model was not trained)")
 	}
-	accuracy, loss := fitCharts(h)
-	chart, id := accuracy, ""
+	chart, loss := fitCharts(h)
 	if train == "loss" {
 		chart = loss
 	}
-	if lastLive != nil {
-		id = map[string]string{"accuracy": lastLive.accuracy, "loss": lastLive.loss}[train]
-	}
-	showChartAs(id, chart)
+	showChartAs(lastLive.id(train), chart)
 	return nil
+}
+
+// id is the display ID of the chart of a metric ("accuracy" or "loss"): ""
+// for a new display when there are no live charts.
+func (l *liveCharts) id(metric string) string {
+	switch {
+	case l == nil:
+		return ""
+	case metric == "loss":
+		return l.loss
+	}
+	return l.accuracy
 }
 
 func (l *liveCharts) update(h History) {

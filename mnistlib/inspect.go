@@ -65,26 +65,35 @@ func (m *Model) GetWeights(layer string) ([]Array, error) {
 	if _, err := m.layerIndex(layer); err != nil {
 		return nil, err
 	}
-	// GoMLX's layers.Dense keeps its variables one scope deeper
-	// (/dense/dense/weights) than the Conv2D here (/conv2d/weights).
 	var ws []Array
-	for _, name := range []string{"weights", "biases"} {
-		for v := range m.store.IterVariables() {
-			if !v.Trainable || v.Name() != name || !strings.HasPrefix(v.Path(), "/"+layer+"/") {
-				continue
-			}
-			t, err := v.Value()
-			if err != nil {
-				return nil, fmt.Errorf("get weights of %q: %w", layer, err)
-			}
-			data, err := tensors.CopyFlatData[float32](t)
-			if err != nil {
-				return nil, fmt.Errorf("get weights of %q: %w", layer, err)
-			}
-			ws = append(ws, Array{Shape: t.Shape().Dimensions, Data: data})
+	for _, v := range m.layerVariables(layer) {
+		t, err := v.Value()
+		if err != nil {
+			return nil, fmt.Errorf("get weights of %q: %w", layer, err)
 		}
+		data, err := tensors.CopyFlatData[float32](t)
+		if err != nil {
+			return nil, fmt.Errorf("get weights of %q: %w", layer, err)
+		}
+		ws = append(ws, Array{Shape: t.Shape().Dimensions, Data: data})
 	}
 	return ws, nil
+}
+
+// layerVariables are a layer's trainable variables, kernel then bias, as
+// GetWeights and SetWeights take them. GoMLX's layers.Dense keeps its
+// variables one scope deeper (/dense/dense/weights) than the Conv2D here
+// (/conv2d/weights).
+func (m *Model) layerVariables(layer string) []*model.Variable {
+	var vs []*model.Variable
+	for _, name := range []string{"weights", "biases"} {
+		for v := range m.store.IterVariables() {
+			if v.Trainable && v.Name() == name && strings.HasPrefix(v.Path(), "/"+layer+"/") {
+				vs = append(vs, v)
+			}
+		}
+	}
+	return vs
 }
 
 // layerIndex finds a layer by its summary name; the error lists the names.

@@ -129,6 +129,8 @@ var zhText = map[string]string{
 	"step %d of %d: %s":                           "第 %d 步（共 %d 步）：%s",
 	"the random start, before any step":           "随机的起点，一步也还没走",
 	"after step %d of %d: this batch's loss %.3f": "第 %d 步之后（共 %d 步）：这一批的损失 %.3f",
+	"each step's batch":                           "每一步的一批",
+	"this step":                                   "这一步",
 	"step (one batch of 200 each)":                "步（每步一批 200 张图片）",
 	"%s: what training changed, the weights − the random start": "%s：训练改变了什么，权重 − 随机的起点",
 	"change":            "改变",

@@ -99,28 +99,24 @@ func (m *Model) lossAndGradients(scope *model.Scope, x, y *Node) []*Node {
 // SetWeights sets a layer's weights, kernel then bias, as Keras'
 // model.get_layer(name).set_weights(ws): each of the shape GetWeights gives.
 func (m *Model) SetWeights(layer string, ws []Array) error {
-	current, err := m.GetWeights(layer)
-	if err != nil {
+	if err := m.build(); err != nil {
 		return fmt.Errorf("set weights of %q: %w", layer, err)
 	}
-	if len(ws) != len(current) {
-		return fmt.Errorf("set weights of %q: got %d arrays, the layer has %d (kernel, then bias)", layer, len(ws), len(current))
+	if _, err := m.layerIndex(layer); err != nil {
+		return fmt.Errorf("set weights of %q: %w", layer, err)
 	}
-	for i, w := range ws {
-		if !slices.Equal(w.Shape, current[i].Shape) || len(w.Data) != len(current[i].Data) {
-			return fmt.Errorf("set weights of %q: array %d has shape %v (%d values), the layer's is %v", layer, i, w.Shape, len(w.Data), current[i].Shape)
+	vs := m.layerVariables(layer)
+	if len(ws) != len(vs) {
+		return fmt.Errorf("set weights of %q: got %d arrays, the layer has %d (kernel, then bias)", layer, len(ws), len(vs))
+	}
+	for i, w := range ws { // every shape checked before any value changes
+		if want := vs[i].Shape().Dimensions; !slices.Equal(w.Shape, want) || len(w.Data) != vs[i].Shape().Size() {
+			return fmt.Errorf("set weights of %q: array %d has shape %v (%d values), the layer's is %v", layer, i, w.Shape, len(w.Data), want)
 		}
 	}
-	i := 0
-	for _, name := range []string{"weights", "biases"} {
-		for v := range m.store.IterVariables() {
-			if !v.Trainable || v.Name() != name || !strings.HasPrefix(v.Path(), "/"+layer+"/") {
-				continue
-			}
-			if err := v.SetValue(tensors.FromFlatDataAndDimensions(slices.Clone(ws[i].Data), ws[i].Shape...)); err != nil {
-				return fmt.Errorf("set weights of %q: %w", layer, err)
-			}
-			i++
+	for i, v := range vs {
+		if err := v.SetValue(tensors.FromFlatDataAndDimensions(slices.Clone(ws[i].Data), ws[i].Shape...)); err != nil {
+			return fmt.Errorf("set weights of %q: %w", layer, err)
 		}
 	}
 	return nil

@@ -207,41 +207,21 @@ func (p StepPicture) draw(cv pictureCanvas) {
 		title = fmt.Sprintf(tr("after step %d of %d: this batch's loss %.3f"), p.Step, len(p.Losses), p.Losses[p.Step-1])
 	}
 	cv.text(float64(w)/2, 20, 14, middle, title)
-	p.drawLosses(cv, 60, float64(w)-20, 34, stepChartHeight-30)
+	p.lossChart(w).draw(shifted{cv, 0, 8})
 	_, wh := p.Weights.Size()
 	p.Weights.draw(shifted{cv, 0, stepChartHeight})
 	p.Change.draw(shifted{cv, 0, float64(stepChartHeight + wh)})
 }
 
-// drawLosses plots the loss of every step in the box, this step marked.
-func (p StepPicture) drawLosses(cv pictureCanvas, left, right, top, bottom float64) {
-	hi := 1e-3
-	for _, l := range p.Losses {
-		hi = math.Max(hi, l)
-	}
-	n := float64(max(len(p.Losses), 1))
-	x := func(step float64) float64 { return left + (step-1)/math.Max(n-1, 1)*(right-left) }
-	y := func(v float64) float64 { return bottom - v/hi*(bottom-top) }
-	for _, v := range ticks(0, hi, 3) {
-		cv.line([]point{{left, y(v)}, {right, y(v)}}, "#ddd", 1)
-		cv.text(left-6, y(v)+4, 11, end, trimFloat(v))
-	}
-	pts := make([]point, len(p.Losses))
-	for i, l := range p.Losses {
-		pts[i] = point{x(float64(i + 1)), y(l)}
-	}
-	cv.line(pts, palette[0], 1.5)
-	for _, v := range ticks(1, n, 6) {
-		if v == math.Trunc(v) {
-			cv.text(x(v), bottom+14, 11, middle, fmt.Sprint(v))
-		}
-	}
+// lossChart is the loss of every step's batch, with this step's as a dot of
+// its own.
+func (p StepPicture) lossChart(w int) LineChart {
+	c := LineChart{XLabel: "step (one batch of 200 each)", YLabel: "loss", Width: w, Height: stepChartHeight - 8,
+		Series: []Series{{Name: "each step's batch", Values: p.Losses}}}
 	if p.Step > 0 && p.Step <= len(p.Losses) {
-		cv.line([]point{{x(float64(p.Step)), top}, {x(float64(p.Step)), bottom}}, palette[1], 1)
-		cv.dot(pts[p.Step-1], 4, palette[1])
+		c.Series = append(c.Series, Series{Name: "this step", Values: p.Losses[p.Step-1 : p.Step], X: []float64{float64(p.Step)}})
 	}
-	cv.text((left+right)/2, bottom+28, 11, middle, tr("step (one batch of 200 each)"))
-	cv.verticalText(16, (top+bottom)/2, 11, tr("loss"))
+	return c
 }
 
 // KernelChange is KernelTemplates of kernel − start: what training has

@@ -50,8 +50,11 @@ func (p ProbabilityPanel) Title() string {
 func LeastSure(probs [][]float32) int {
 	least, lowest := -1, float32(2)
 	for i, p := range probs {
-		if len(p) > 0 && slices.Max(p) < lowest {
-			least, lowest = i, slices.Max(p)
+		if len(p) == 0 {
+			continue
+		}
+		if top := slices.Max(p); top < lowest {
+			least, lowest = i, top
 		}
 	}
 	return least

@@ -50,17 +50,17 @@ func variantKey(s modelSpec, f FitParams) string {
 	return hex.EncodeToString(sum[:8])
 }
 
-// variantPath is where the variant with this key of the checkpoint in dir waits.
-func variantPath(dir, key string) string {
-	return filepath.Join(filepath.Dir(dir), variantsFolder, filepath.Base(dir), key)
+// variantsOf is the folder where the variants of the checkpoint in dir wait.
+func variantsOf(dir string) string {
+	return filepath.Join(filepath.Dir(dir), variantsFolder, filepath.Base(dir))
 }
 
 // reuseVariant loads into m the variant of the checkpoint in dir that holds
 // this model trained as want says, if one waits, and makes it the current
 // one (the one there before waits in its place).
 func (m *Model) reuseVariant(dir string, want FitParams) bool {
-	vdir := variantPath(dir, variantKey(m.spec(), want))
-	if _, err := os.Lstat(filepath.Join(vdir, manifestFile)); err != nil || !m.reuse(vdir, want) {
+	vdir := filepath.Join(variantsOf(dir), variantKey(m.spec(), want))
+	if !m.reuse(vdir, want) { // none waits: reuse says nothing
 		return false
 	}
 	stashCurrent(dir)
@@ -84,7 +84,7 @@ func stashCurrent(dir string) {
 		return // nothing there, or nothing that loads: there is nothing to keep
 	}
 	old.Out = nil
-	vdir := variantPath(dir, variantKey(old.spec(), old.Fitted))
+	vdir := filepath.Join(variantsOf(dir), variantKey(old.spec(), old.Fitted))
 	if _, err := old.save(vdir); err != nil {
 		fmt.Fprintf(Messages, "the model that was in %s could not be kept (%v): it is replaced\n", displayPath(dir), err)
 		return
@@ -113,7 +113,7 @@ func pruneVariants(dir string) {
 // newest first. Locks, journals and saves in progress (names starting with
 // ".") are not variants.
 func waitingVariants(dir string) []string {
-	parent := filepath.Dir(variantPath(dir, "k"))
+	parent := variantsOf(dir)
 	entries, _ := os.ReadDir(parent)
 	when := map[string]time.Time{}
 	var paths []string
