@@ -176,6 +176,11 @@ var zhText = map[string]string{
 	"%s: all %s values in one row (value k is map k mod %d at pixel k div %d):":      "%s：全部 %s 个值排成一行（第 k 个值是特征图 k mod %d 在像素 k div %d 处的值）：",
 	"values %d to %d, enlarged: pixel (%d,%d) of every map, then (%d,%d), then (%d,%d):": "放大第 %d 到 %d 个值：每个特征图的像素 (%d,%d)，然后 (%d,%d)，然后 (%d,%d)：",
 
+	// Comparisons the notebooks print (words.go).
+	"%.4f higher than %s": "比%[2]s高 %.4[1]f",
+	"%.4f lower than %s":  "比%[2]s低 %.4[1]f",
+	"the same as %s":      "与%s相同",
+
 	// Maps of the digits (digitmap.go).
 	"%.0f%% nearest their own digit's centre":     "%.0f%% 离自己数字的中心最近",
 	"%s: %.0f%% nearest their own digit's centre": "%s：%.0f%% 离自己数字的中心最近",

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode"
@@ -48,10 +49,37 @@ func TestLanguage(t *testing.T) {
 	}
 }
 
-var fmtVerb = regexp.MustCompile(`%[-+# 0]*(\[\d+\])?(\*|\d+)?(\.(\*|\d+)?)?[a-zA-Z%]`)
+var fmtVerb = regexp.MustCompile(`%[-+# 0]*(\[\d+\])?(\*|\d+)?(\.(\*|\d+)?)?(\[\d+\])?[a-zA-Z%]`)
+
+// argVerbs is what each argument of a format gets, in argument order: a
+// translation may reorder its verbs with explicit indexes (%[2]s), since
+// Chinese often puts the compared thing first.
+func argVerbs(format string) []string {
+	var byArg []string
+	next := 0
+	for _, m := range fmtVerb.FindAllStringSubmatch(format, -1) {
+		if strings.HasSuffix(m[0], "%%") || m[0] == "%%" {
+			continue
+		}
+		verb := m[0]
+		for _, ix := range []string{m[1], m[5]} {
+			if ix != "" {
+				next, _ = strconv.Atoi(strings.Trim(ix, "[]"))
+				next--
+				verb = strings.Replace(verb, ix, "", 1)
+			}
+		}
+		for len(byArg) <= next {
+			byArg = append(byArg, "")
+		}
+		byArg[next] = verb
+		next++
+	}
+	return byArg
+}
 
 // Each Chinese format takes the same arguments as its English key: the same
-// verbs in the same order.
+// verb for each argument.
 func TestLangCatalogueVerbs(t *testing.T) {
 	if len(zhText) == 0 {
 		t.Fatal("empty catalogue")
@@ -60,7 +88,7 @@ func TestLangCatalogueVerbs(t *testing.T) {
 		if zh == "" || zh == en {
 			t.Errorf("%q: Chinese %q", en, zh)
 		}
-		if a, b := fmtVerb.FindAllString(en, -1), fmtVerb.FindAllString(zh, -1); !slices.Equal(a, b) {
+		if a, b := argVerbs(en), argVerbs(zh); !slices.Equal(a, b) {
 			t.Errorf("%q has verbs %q, its Chinese %q has %q", en, a, zh, b)
 		}
 	}
@@ -410,5 +438,25 @@ func TestLangPadAndExplore(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestVersus(t *testing.T) {
+	for _, c := range []struct {
+		lang string
+		a, b float64
+		want string
+	}{
+		{"en", 0.98, 0.97, "0.0100 higher than the baseline"},
+		{"en", 0.96, 0.97, "0.0100 lower than the baseline"},
+		{"en", 0.97, 0.97, "the same as the baseline"},
+		{"zh", 0.98, 0.97, "比the baseline高 0.0100"},
+		{"zh", 0.96, 0.97, "比the baseline低 0.0100"},
+		{"zh", 0.97, 0.97, "与the baseline相同"},
+	} {
+		t.Setenv("WORKBOOK_LANG", c.lang)
+		if got := Versus(c.a, c.b, "the baseline"); got != c.want {
+			t.Errorf("%s: Versus(%v, %v) = %q, want %q", c.lang, c.a, c.b, got, c.want)
+		}
 	}
 }
