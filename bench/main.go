@@ -160,16 +160,17 @@ func train(name string) (result, error) {
 	if err != nil {
 		return result{}, err
 	}
-	x, err := mnistlib.Normalize(mnistlib.Reshape2D(data.Train.Images))
+	m := newModel()
+	reshape := reshapeFor(m)
+	x, err := mnistlib.Normalize(reshape(data.Train.Images))
 	if err != nil {
 		return result{}, err
 	}
-	xTest, err := mnistlib.Normalize(mnistlib.Reshape2D(data.Test.Images))
+	xTest, err := mnistlib.Normalize(reshape(data.Test.Images))
 	if err != nil {
 		return result{}, err
 	}
 	y, yTest := mnistlib.ToCategorical(data.Train.Labels, 10), mnistlib.ToCategorical(data.Test.Labels, 10)
-	m := newModel()
 	m.Seed, m.Out, m.Progress = *flagSeed, os.Stderr, nil
 	fit := mnistlib.TutorialFit("")
 	fit.Epochs, fit.BatchSize = *flagEpochs, *flagBatch
@@ -203,7 +204,7 @@ func outsideAccuracy(m *mnistlib.Model) (float64, map[string]float64, error) {
 		return 0, nil, err
 	}
 	accuracy := func(s mnistlib.DigitSet) (float64, error) {
-		x, err := mnistlib.Normalize(mnistlib.Reshape2D(s.Images))
+		x, err := mnistlib.Normalize(reshapeFor(m)(s.Images))
 		if err != nil {
 			return 0, err
 		}
@@ -221,6 +222,15 @@ func outsideAccuracy(m *mnistlib.Model) (float64, map[string]float64, error) {
 	}
 	all, err := accuracy(set)
 	return all, byKind, err
+}
+
+// reshapeFor is the tutorial's reshape for the model's input: Reshape4D for a
+// CNN (28×28×1 images), Reshape2D for an MLP (rows of 784); a model refuses the other.
+func reshapeFor(m *mnistlib.Model) func(mnistlib.Images) *tensors.Tensor {
+	if m.Kind() == mnistlib.KindCNN {
+		return mnistlib.Reshape4D
+	}
+	return mnistlib.Reshape2D
 }
 
 // augmentCost is how long a changes one training image, in microseconds:

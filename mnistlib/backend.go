@@ -49,10 +49,10 @@ func Backend() (compute.Backend, error) {
 // "backend: xla (XLA's CPU plugin found in ...)".
 func PrintBackend() {
 	if _, err := Backend(); err != nil {
-		fmt.Fprintln(Messages, "backend:", err)
+		fmt.Fprintln(Messages, tr("backend:"), err)
 		return
 	}
-	fmt.Fprintln(Messages, "backend:", BackendDescription())
+	fmt.Fprintln(Messages, tr("backend:"), BackendDescription())
 }
 
 // SetBackend chooses the backend by its GoMLX configuration string ("go",
@@ -65,7 +65,7 @@ func SetBackend(config string) error {
 	backendMu.Lock()
 	defer backendMu.Unlock()
 	backendInUse, backendReason = b, "chosen by SetBackend"
-	fmt.Fprintf(Messages, "backend: %s (%s)\n", b.Name(), backendReason)
+	fmt.Fprintf(Messages, tr("backend: %s (%s)")+"\n", b.Name(), tr(backendReason))
 	return nil
 }
 
@@ -74,9 +74,9 @@ func BackendDescription() string {
 	backendMu.Lock()
 	defer backendMu.Unlock()
 	if backendInUse == nil {
-		return "none yet"
+		return tr("none yet")
 	}
-	return fmt.Sprintf("%s (%s)", backendInUse.Name(), backendReason)
+	return fmt.Sprintf(tr("%s (%s)"), backendInUse.Name(), tr(backendReason))
 }
 
 func chooseBackend() (compute.Backend, string, error) {

@@ -139,14 +139,14 @@ func TestBackendsAgree(t *testing.T) {
 		acc := map[string]float64{}
 		onEachBackend(t, m, func(backend string, m *Model) {
 			var err error
-			if probs[backend], err = m.Predict(xTest); err != nil {
+			if probs[backend], err = m.Predict(inputFor(m, xTest)); err != nil {
 				t.Fatal(err)
 			}
 			m.Out = nil
-			if _, err := m.Fit(x, y, FitOptions{Epochs: 1, BatchSize: 100}); err != nil {
+			if _, err := m.Fit(inputFor(m, x), y, FitOptions{Epochs: 1, BatchSize: 100}); err != nil {
 				t.Fatal(err)
 			}
-			_, acc[backend], _ = m.Evaluate(xTest, yTest)
+			_, acc[backend], _ = m.Evaluate(inputFor(m, xTest), yTest)
 		})
 		worst := 0.0
 		for i, row := range probs["go"] {

@@ -225,3 +225,56 @@ func LeastUnits(values []float32, n int) []int {
 	}
 	return TopUnits(neg, n)
 }
+
+// The four kinds of pooling the tutorial lists, in its order. Keras has the
+// first two as layers (MaxPooling2D, the CNN's, and AveragePooling2D).
+var poolingKinds = []string{"max", "average", "min", "L2"}
+
+// pool2x2 pools a map [h, w] over 2×2 blocks by kind, as a Keras pooling
+// layer with pool_size (2, 2) does: [h/2, w/2], an odd last row or column left out.
+func pool2x2(a Array, kind string) Array {
+	h, w := a.Shape[0]/2, a.Shape[1]/2
+	out := zeros(h, w)
+	for r := range h {
+		for c := range w {
+			out.Data[r*w+c] = poolBlock(block2x2(a, r, c), kind)
+		}
+	}
+	return out
+}
+
+// block2x2 is the block of a that pools into pixel (r, c): top left, top
+// right, bottom left, bottom right.
+func block2x2(a Array, r, c int) [4]float32 {
+	return [4]float32{a.At(2*r, 2*c), a.At(2*r, 2*c+1), a.At(2*r+1, 2*c), a.At(2*r+1, 2*c+1)}
+}
+
+// poolBlock is what a kind of pooling keeps of one block: its largest value,
+// the mean, the smallest, or the L2 norm √(Σ v²) (PyTorch's LPPool2d with
+// norm 2; Keras has no L2 pooling layer).
+func poolBlock(b [4]float32, kind string) float32 {
+	switch kind {
+	case "max":
+		return max(b[0], b[1], b[2], b[3])
+	case "average":
+		return (b[0] + b[1] + b[2] + b[3]) / 4
+	case "min":
+		return min(b[0], b[1], b[2], b[3])
+	}
+	var squares float64
+	for _, v := range b {
+		squares += float64(v) * float64(v)
+	}
+	return float32(math.Sqrt(squares))
+}
+
+// channelMap is channel c of one image's feature maps [h, w, channels], as a
+// map [h, w].
+func channelMap(img Array, c int) Array {
+	s := img.Shape
+	m := zeros(s[0], s[1])
+	for p := range m.Data {
+		m.Data[p] = img.Data[p*s[2]+c]
+	}
+	return m
+}

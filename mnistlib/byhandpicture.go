@@ -9,6 +9,7 @@ import (
 	"image"
 	"image/color"
 	"math"
+	"slices"
 	"strings"
 )
 
@@ -261,4 +262,110 @@ func FlattenView(m *Model, outs []LayerOutput, i int) (FlattenPicture, error) {
 		return FlattenPicture{From: outs[k-1].Name, Layer: o.Name, Maps: before.Item(i), Next: formulas[k+1]}, nil
 	}
 	return FlattenPicture{}, fmt.Errorf("the model has no Flatten layer between two others")
+}
+
+// PoolingPicture shows one feature map beside its 2×2 pooling of the four
+// kinds the tutorial lists (max, average, min, L2), all on one colour scale,
+// and one block of four values with what each kind keeps of it.
+type PoolingPicture struct {
+	Layer    string
+	Channel  int      // which of the layer's feature maps
+	Map      Array    // the feature map, [h, w]
+	Kinds    []string // "max", "average", "min", "L2"
+	Pooled   []Array  // the map pooled by each kind, [h/2, w/2]
+	Row, Col int      // the block written out, in pooled pixels: where max pooling keeps the most
+}
+
+// PoolingKinds pools feature map channel of image i of a Conv2D's output
+// (outs as LayerOutputs gives them) over 2×2 blocks in the four ways the
+// tutorial lists: max (Keras' MaxPooling2D, the one the CNN uses), average
+// (AveragePooling2D), min, and L2 (the block's √(Σ v²)).
+func PoolingKinds(outs []LayerOutput, layer string, i, channel int) (PoolingPicture, error) {
+	o, err := outputNamed(outs, layer)
+	if err != nil {
+		return PoolingPicture{}, err
+	}
+	s := o.Value.Shape // [N, h, w, channels]
+	switch {
+	case len(s) != 4 || s[1] < 2 || s[2] < 2:
+		return PoolingPicture{}, fmt.Errorf("%s gives %v per image, not feature maps to pool: PoolingKinds takes a Conv2D or MaxPooling2D layer", layer, s[1:])
+	case i < 0 || i >= s[0]:
+		return PoolingPicture{}, fmt.Errorf("%s: image %d: the outputs hold images 0 to %d", layer, i, s[0]-1)
+	case channel < 0 || channel >= s[3]:
+		return PoolingPicture{}, fmt.Errorf("%s: feature map %d: the layer has maps 0 to %d", layer, channel, s[3]-1)
+	}
+	p := PoolingPicture{Layer: layer, Channel: channel, Map: channelMap(o.Value.Item(i), channel), Kinds: slices.Clone(poolingKinds)}
+	for _, kind := range p.Kinds {
+		p.Pooled = append(p.Pooled, pool2x2(p.Map, kind))
+	}
+	top := TopUnits(p.Pooled[0].Data, 1)[0]
+	p.Row, p.Col = top/p.Pooled[0].Shape[1], top%p.Pooled[0].Shape[1]
+	return p, nil
+}
+
+// KindName names kind k as the picture does, in the edition's language:
+// "max pooling", 最大池化.
+func (p PoolingPicture) KindName(k int) string { return fmt.Sprintf(tr("%s pooling"), tr(p.Kinds[k])) }
+
+// Block is the 2×2 block of the map that pools into (Row, Col): top left,
+// top right, bottom left, bottom right.
+func (p PoolingPicture) Block() [4]float32 { return block2x2(p.Map, p.Row, p.Col) }
+
+const poolPixel = 7.0 // CSS pixels per feature-map pixel, the same in every panel
+
+func (p PoolingPicture) Size() (int, int) {
+	rows, cols := p.Map.Shape[0], p.Map.Shape[1]
+	return int(24 + poolPixel*float64(cols+len(p.Kinds)*(cols/2)) + 24*float64(len(p.Kinds))), int(164 + poolPixel*float64(rows))
+}
+
+func (p PoolingPicture) Text() string {
+	b := p.Block()
+	lines := []string{
+		fmt.Sprintf(tr("%s, feature map %d (%d×%d), pooled over 2×2 blocks into %d×%d"),
+			p.Layer, p.Channel, p.Map.Shape[0], p.Map.Shape[1], p.Map.Shape[0]/2, p.Map.Shape[1]/2),
+		fmt.Sprintf(tr("the orange block, rows %d–%d and columns %d–%d: %.4f %.4f / %.4f %.4f"),
+			2*p.Row, 2*p.Row+1, 2*p.Col, 2*p.Col+1, b[0], b[1], b[2], b[3]),
+	}
+	var kept []string
+	for k, kind := range p.Kinds {
+		kept = append(kept, fmt.Sprintf(tr("%s pooling"), tr(kind))+fmt.Sprintf(" %.4f", p.Pooled[k].At(p.Row, p.Col)))
+	}
+	return strings.Join(append(lines, strings.Join(kept, tr("; "))), "\n")
+}
+
+func (p PoolingPicture) draw(cv pictureCanvas) {
+	w, h := p.Size()
+	cv.begin(float64(w), float64(h))
+	lines := strings.Split(p.Text(), "\n")
+	cv.text(float64(w)/2, 20, 14, middle, lines[0])
+	limit := math.Max(maxAbs(append([][]float32{p.Map.Data}, dataOf(p.Pooled)...)...), 1e-6)
+	signed := slices.ContainsFunc(append([][]float32{p.Map.Data}, dataOf(p.Pooled)...), func(d []float32) bool {
+		return slices.ContainsFunc(d, func(v float32) bool { return v < 0 })
+	})
+	x, y := 12.0, 44.0
+	panel := func(a Array, caption string, blockSide float64) {
+		side := poolPixel * float64(a.Shape[1])
+		cv.pixels(x, y, side, poolPixel*float64(a.Shape[0]), heatmap(a, limit))
+		cv.box(x, y, side, poolPixel*float64(a.Shape[0]), "none", "#bbb")
+		at := blockSide / poolPixel // the block's pixels in this panel: 2 in the map, 1 pooled
+		cv.box(x+poolPixel*at*float64(p.Col)-1, y+poolPixel*at*float64(p.Row)-1, blockSide+2, blockSide+2, "none", "#ff7f0e")
+		cv.text(x+side/2, y+poolPixel*float64(a.Shape[0])+14, 11, middle, caption)
+		x += side + 24
+	}
+	panel(p.Map, fmt.Sprintf(tr("feature map %d"), p.Channel), 2*poolPixel)
+	for k, kind := range p.Kinds {
+		panel(p.Pooled[k], fmt.Sprintf(tr("%s pooling"), tr(kind)), poolPixel)
+	}
+	cv.text(12, float64(h)-86, 12, start, lines[1])
+	cv.text(12, float64(h)-66, 12, start, "→ "+lines[2])
+	colourScale(cv, float64(w)/2-100, float64(h)-34, 200, limit, signed, tr("activation"))
+}
+
+// dataOf lists the arrays' values.
+func dataOf(as []Array) [][]float32 {
+	var d [][]float32
+	for _, a := range as {
+		d = append(d, a.Data)
+	}
+	return d
 }

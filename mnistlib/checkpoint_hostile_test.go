@@ -518,7 +518,7 @@ func TestCheckpointLoadMemory(t *testing.T) {
 		m, err := Load(dir)
 		if err == nil {
 			x, _ := syntheticData(5, 1)
-			_, err = m.Predict(x)
+			_, err = m.Predict(inputFor(m, x))
 		}
 		fmt.Printf("ERROR: %v\n", err)
 		reportPeak()
@@ -531,7 +531,7 @@ func TestCheckpointLoadMemory(t *testing.T) {
 	trained := func(m *Model) func(t *testing.T, dir string) {
 		return func(t *testing.T, dir string) {
 			m.Out, m.Progress = nil, nil
-			if _, err := m.Fit(x, y, FitOptions{Epochs: 1, BatchSize: 20}); err != nil {
+			if _, err := m.Fit(inputFor(m, x), y, FitOptions{Epochs: 1, BatchSize: 20}); err != nil {
 				t.Fatal(err)
 			}
 			if err := m.Save(dir); err != nil {

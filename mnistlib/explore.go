@@ -235,7 +235,7 @@ func exploreLive(ctx context.Context, label string, lo, hi, value int, draw func
 	// The slider and its script must not stay in the notebook: the label and
 	// the last picture do.
 	text(controlID, "")
-	fmt.Fprintf(Messages, "slider closed: %s\n", why)
+	fmt.Fprintf(Messages, tr("slider closed: %s")+"\n", tr(why))
 	gonbui.Sync()
 	return nil
 }

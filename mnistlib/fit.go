@@ -8,6 +8,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/gomlx/compute/dtypes"
@@ -88,14 +89,16 @@ func evalBatch(start, n int) (rows []int, used int) {
 // Fit trains the model with Adam and categorical cross-entropy, like Keras'
 // model.fit(x, y, epochs=..., batch_size=..., validation_split=..., verbose=2).
 //
-// x holds the images, [N, 784] (Flatten) or [N, 28, 28, 1] (Reshape4D), pixels scaled to
-// [0,1] (Normalize); y the one-hot labels [N, 10] (ToCategorical).
+// x holds the images as the first layer takes them, [N, 784] (Reshape2D) for an
+// MLP or [N, 28, 28, 1] (Reshape4D) for a CNN (the other layout is refused, as in
+// Keras), pixels scaled to [0,1] (Normalize); y the one-hot labels [N, 10]
+// (ToCategorical).
 // Training rows are shuffled every epoch with a generator seeded from the model's
 // Seed and the epoch number, so the same seed gives the same run. In a notebook
 // the accuracy and loss charts redraw after every epoch. The returned History
 // holds this call's epochs; m.History accumulates all of them.
 func (m *Model) Fit(xs, ys *tensors.Tensor, o FitOptions) (History, error) {
-	x, y, err := rowsXY(xs, ys)
+	x, y, err := m.rowsXY(xs, ys)
 	if err != nil {
 		return History{}, fmt.Errorf("fit: %w", err)
 	}
@@ -129,7 +132,7 @@ func (m *Model) Fit(xs, ys *tensors.Tensor, o FitOptions) (History, error) {
 	if size, err := m.save(dir); err != nil {
 		return h, &SaveError{Dir: dir, Bytes: size, Err: err}
 	}
-	fmt.Fprintf(Messages, "saved to %s\n", displayPath(dir))
+	fmt.Fprintf(Messages, tr("saved to %s")+"\n", displayPath(dir))
 	return h, nil
 }
 
@@ -183,7 +186,7 @@ func (m *Model) fitOptions(o FitOptions) (FitOptions, error) {
 		return o, fmt.Errorf("fit: %w", err)
 	}
 	if Quick() && o.Epochs > quickEpochs {
-		fmt.Fprintf(Messages, "quick mode ($%s): %d epochs instead of %d\n", EnvQuick, quickEpochs, o.Epochs)
+		fmt.Fprintf(Messages, tr("quick mode ($%s): %d epochs instead of %d")+"\n", EnvQuick, quickEpochs, o.Epochs)
 		o.Epochs = quickEpochs
 	}
 	return o, nil
@@ -204,7 +207,7 @@ func (m *Model) reuse(dir string, want FitParams) (reused bool) {
 	defer func() { // the last line of defence: readCheckpoint checks it all beforehand
 		if r := recover(); r != nil {
 			m.store, m.err, m.trainer = nil, nil, nil
-			fmt.Fprintf(Messages, "training anew: checkpoint %s cannot be loaded (%v)\n", displayPath(dir), r)
+			fmt.Fprintf(Messages, tr("training anew: checkpoint %s cannot be loaded (%v)")+"\n", displayPath(dir), r)
 			reused = false
 		}
 	}()
@@ -213,10 +216,10 @@ func (m *Model) reuse(dir string, want FitParams) (reused bool) {
 	case errors.Is(err, fs.ErrNotExist):
 		return false
 	case err != nil:
-		fmt.Fprintf(Messages, "training anew: %v\n", err)
+		fmt.Fprintf(Messages, tr("training anew: %v")+"\n", err)
 		return false
 	case !m.sameModel(man.Model) || man.Fitted != want:
-		fmt.Fprintf(Messages, "%s holds another model or training: it is kept beside this one (mnistlib.Variants(%q) lists them)\n",
+		fmt.Fprintf(Messages, tr("%s holds another model or training: it is kept beside this one (mnistlib.Variants(%q) lists them)")+"\n",
 			displayPath(dir), filepath.Base(dir))
 		return false
 	}
@@ -226,10 +229,10 @@ func (m *Model) reuse(dir string, want FitParams) (reused bool) {
 	}
 	if err := restore(man, weights, dir); err != nil {
 		m.store, m.err, m.trainer = nil, nil, nil // Fit builds the model afresh
-		fmt.Fprintf(Messages, "training anew: %v\n", err)
+		fmt.Fprintf(Messages, tr("training anew: %v")+"\n", err)
 		return false
 	}
-	fmt.Fprintf(Messages, "loaded %s: this model, trained earlier with these options (%s; change a number to train again)\n",
+	fmt.Fprintf(Messages, tr("loaded %s: this model, trained earlier with these options (%s; change a number to train again)")+"\n",
 		displayPath(dir), m.History.summary())
 	return true
 }
@@ -378,7 +381,7 @@ func (m *Model) Evaluate(xs, ys *tensors.Tensor) (loss, accuracy float64, err er
 	if err := m.build(); err != nil {
 		return 0, 0, fmt.Errorf("evaluate: %w", err)
 	}
-	x, y, err := rowsXY(xs, ys)
+	x, y, err := m.rowsXY(xs, ys)
 	if err != nil {
 		return 0, 0, fmt.Errorf("evaluate: %w", err)
 	}
@@ -401,12 +404,13 @@ func (m *Model) evaluate(x, y [][]float32) (loss, accuracy float64, err error) {
 }
 
 // Predict returns the class probabilities (softmax) of each image in x, like Keras'
-// model.predict. x is as for Fit; a single 28×28 image is [1, 784] or [1, 28, 28, 1].
+// model.predict. x is as for Fit; a single 28×28 image is [1, 784] for an MLP,
+// [1, 28, 28, 1] for a CNN.
 func (m *Model) Predict(xs *tensors.Tensor) ([][]float32, error) {
 	if err := m.build(); err != nil {
 		return nil, fmt.Errorf("predict: %w", err)
 	}
-	x, err := rowsOf(xs, InputSize, "x (images)")
+	x, err := m.imageRows(xs)
 	if err != nil {
 		return nil, fmt.Errorf("predict: %w", err)
 	}
@@ -541,8 +545,9 @@ func nonFiniteRows(flat []float32, width int) []int {
 	return rows
 }
 
-func rowsXY(xs, ys *tensors.Tensor) (x, y [][]float32, err error) {
-	if x, err = rowsOf(xs, InputSize, "x (images)"); err != nil {
+// rowsXY checks and copies Fit's, Evaluate's and Gradients' x and y.
+func (m *Model) rowsXY(xs, ys *tensors.Tensor) (x, y [][]float32, err error) {
+	if x, err = m.imageRows(xs); err != nil {
 		return nil, nil, err
 	}
 	if y, err = rowsOf(ys, NumClasses, "y (one-hot labels, see ToCategorical)"); err != nil {
@@ -552,6 +557,58 @@ func rowsXY(xs, ys *tensors.Tensor) (x, y [][]float32, err error) {
 		return nil, nil, fmt.Errorf("x has %d images but y has %d labels", len(x), len(y))
 	}
 	return x, y, nil
+}
+
+// imageRows checks that the images xs are laid out as the model takes them
+// (checkInput) and copies them into rows of 784 values, the layout every graph
+// of the model is fed (logits reshapes each row to what the first layer takes).
+func (m *Model) imageRows(xs *tensors.Tensor) ([][]float32, error) {
+	if err := m.checkInput(xs); err != nil {
+		return nil, err
+	}
+	return rowsOf(xs, InputSize, "x (images)")
+}
+
+// checkInput refuses images laid out otherwise than the model's first layer
+// says, as Keras does: a Conv2D with InputShape [28, 28, 1] takes
+// [N, 28, 28, 1], a Dense with InputDim 784 (or a FromGraph model) [N, 784].
+// Both hold the same 784 values per image, but reshaping them silently would
+// hide the step the tutorial teaches (and that Keras would ask for).
+func (m *Model) checkInput(xs *tensors.Tensor) error {
+	want, first := []int{InputSize}, "the model's graph function"
+	if m.graphFn == nil && len(m.layers) > 0 {
+		in, err := inputShape(m.layers[0])
+		if err != nil {
+			return nil // building the model reports it
+		}
+		want, first = in, "the model's first layer, "+m.layers[0].kerasName()+","
+	}
+	if xs == nil {
+		return nil // rowsOf says so
+	}
+	got := xs.Shape().Dimensions
+	if len(got) == len(want)+1 && slices.Equal(got[1:], want) {
+		return nil
+	}
+	if len(want) == 1 {
+		return fmt.Errorf("x (images) has shape %v, but %s takes rows of %d pixels, [N, %d]: "+
+			"flatten the images with mnistlib.Reshape2D (Keras: x.reshape(N, %d)), or prepare them with mnistlib.LoadPrepared(mnistlib.KindMLP)",
+			got, first, InputSize, InputSize, InputSize)
+	}
+	return fmt.Errorf("x (images) has shape %v, but %s takes %d×%d×1 images, [N, %d, %d, 1], as its InputShape says: "+
+		"reshape the images with mnistlib.Reshape4D (Keras: x.reshape(N, %d, %d, 1)), or prepare them with mnistlib.LoadPrepared(mnistlib.KindCNN)",
+		got, first, ImageSize, ImageSize, ImageSize, ImageSize, ImageSize, ImageSize)
+}
+
+// Kind says which layout of the images the model takes, in Prepare's words:
+// KindCNN when its first layer says InputShape [28, 28, 1], KindMLP ([N, 784])
+// otherwise. Code that feeds several models the same images uses it to pick
+// Reshape4D or Reshape2D.
+func (m *Model) Kind() string {
+	if m.graphFn == nil && len(m.layers) > 0 && len(declaredInput(m.layers[0])) == 3 {
+		return KindCNN
+	}
+	return KindMLP
 }
 
 // kerasDuration formats an epoch time as Keras does: "2s", or "850ms" under a second.

@@ -146,11 +146,7 @@ func FeatureMaps(outs []LayerOutput, layer string, i int) (Grid, error) {
 		g.Cols = 12
 	}
 	for c := range s[3] {
-		a := zeros(s[1], s[2])
-		for p := range a.Data {
-			a.Data[p] = img.Data[p*s[3]+c]
-		}
-		g.Images = append(g.Images, a)
+		g.Images = append(g.Images, channelMap(img, c))
 		g.Captions = append(g.Captions, fmt.Sprintf(tr("map %d"), c))
 	}
 	return g, nil

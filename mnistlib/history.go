@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/janpfeifer/gonb/gonbui"
 )
@@ -61,16 +62,16 @@ func HistoryChart(h History, metric string, zh bool) LineChart {
 func (h History) summary() string {
 	n := len(h.Accuracy)
 	if n == 0 {
-		return "not trained"
+		return tr("not trained")
 	}
-	epochs := fmt.Sprintf("%d epochs", n)
-	if n == 1 {
-		epochs = "1 epoch"
-	}
+	format, acc := "%d epochs, training accuracy %.4f", h.Accuracy[n-1]
 	if len(h.ValAccuracy) == n {
-		return fmt.Sprintf("%s, validation accuracy %.4f", epochs, h.ValAccuracy[n-1])
+		format, acc = "%d epochs, validation accuracy %.4f", h.ValAccuracy[n-1]
 	}
-	return fmt.Sprintf("%s, training accuracy %.4f", epochs, h.Accuracy[n-1])
+	if n == 1 { // "1 epoch"
+		return fmt.Sprintf(tr(strings.Replace(format, "%d epochs", "1 epoch", 1)), acc)
+	}
+	return fmt.Sprintf(tr(format), n, acc)
 }
 
 // Gap is the last epoch's training accuracy minus its validation accuracy:
@@ -84,12 +85,21 @@ func (h History) Gap() float64 {
 }
 
 // SecondsPerEpoch is the median wall time of the epochs after the first
-// (which also compiles the model).
+// (which also compiles the model), validation included: one slow epoch, the
+// machine busy with something else for a while, does not move it. It was
+// measured in the program that trained the model, at that time: to compare
+// two models' speed, time them side by side with EpochSeconds.
 func (h History) SecondsPerEpoch() float64 {
 	s := h.Seconds
 	if len(s) > 1 {
 		s = s[1:]
 	}
+	return median(s)
+}
+
+// median is the middle value of s (the mean of the two middle ones when
+// there are as many above as below), 0 for none.
+func median(s []float64) float64 {
 	if len(s) == 0 {
 		return 0
 	}

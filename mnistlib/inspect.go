@@ -115,7 +115,7 @@ func (m *Model) layerIndex(name string) (int, error) {
 }
 
 // LayerOutputs runs the images x through the model (as for Predict: [N, 784]
-// or [N, 28, 28, 1], pixels in [0, 1]) and returns every layer's output, in
+// for an MLP, [N, 28, 28, 1] for a CNN, pixels in [0, 1]) and returns every layer's output, in
 // order, as Keras' Model(inputs, [layer.output for layer in model.layers])
 // would. Dropout is off, as in Predict, and the last layer's output is the ten
 // probabilities Predict returns. Each layer is built on its own here, even
@@ -128,9 +128,9 @@ func (m *Model) LayerOutputs(xs *tensors.Tensor) ([]LayerOutput, error) {
 	if m.graphFn != nil {
 		return nil, fmt.Errorf("layer outputs: a model made by FromGraph has no layer list; use GetWeights, or write the model with model.Add lines")
 	}
-	x, err := rowsOf(xs, InputSize, "x (images)")
+	x, err := m.imageRows(xs)
 	if err != nil {
-		return nil, fmt.Errorf("layer outputs: %w (the first layer, %s, takes %v per image)", err, m.names[0], m.input)
+		return nil, fmt.Errorf("layer outputs: %w", err)
 	}
 	exec, err := model.NewExec(m.backend, m.store, func(scope *model.Scope, in *Node) []*Node {
 		return m.eachLayer(scope, in)

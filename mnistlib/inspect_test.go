@@ -31,7 +31,7 @@ func trainedBriefly(t *testing.T, m *Model) *Model {
 	_, data := loadReal(t)
 	x, _ := Normalize(Reshape2D(data.Train.Images.Slice(0, 1000)))
 	m.Out, m.Progress = nil, nil
-	if _, err := m.Fit(x, ToCategorical(data.Train.Labels[:1000], NumClasses), FitOptions{Epochs: 1, BatchSize: 100}); err != nil {
+	if _, err := m.Fit(inputFor(m, x), ToCategorical(data.Train.Labels[:1000], NumClasses), FitOptions{Epochs: 1, BatchSize: 100}); err != nil {
 		t.Fatal(err)
 	}
 	return m
@@ -86,8 +86,8 @@ func TestInspectErrors(t *testing.T) {
 		t.Errorf("unknown layer: %v, want the list of names", err)
 	}
 	wrong := tensors.FromFlatDataAndDimensions(make([]float32, 2*100), 2, 100)
-	if _, err := m.LayerOutputs(wrong); err == nil || !strings.Contains(err.Error(), "conv2d") || !strings.Contains(err.Error(), "784") {
-		t.Errorf("wrong input: %v, want it to name the first layer and the size", err)
+	if _, err := m.LayerOutputs(wrong); err == nil || !strings.Contains(err.Error(), "conv2d") || !strings.Contains(err.Error(), "[N, 28, 28, 1]") {
+		t.Errorf("wrong input: %v, want it to name the first layer and the shape it takes", err)
 	}
 	if _, err := ConvByHand(m, "dense", Array{Shape: []int{28, 28, 1}, Data: make([]float32, 784)}, 0, 0, 0); err == nil || !strings.Contains(err.Error(), "not a Conv2D") {
 		t.Errorf("hand convolution of a Dense layer: %v", err)
@@ -143,7 +143,7 @@ func TestMLPByHandMatchesModel(t *testing.T) {
 // 'same' ring pads, and inside), the pool's 2×2 maxima, and Flatten's order.
 func TestCNNByHandMatchesModel(t *testing.T) {
 	m := trainedBriefly(t, TutorialCNN(true))
-	x := testDigits(t, 2)
+	x := inputFor(m, testDigits(t, 2))
 	outs, err := m.LayerOutputs(x)
 	if err != nil {
 		t.Fatal(err)
@@ -196,7 +196,7 @@ func TestLayerOutputsBackendsAgree(t *testing.T) {
 	got := map[string][]LayerOutput{}
 	onEachBackend(t, TutorialDeepCNN(), func(backend string, m *Model) {
 		var err error
-		if got[backend], err = m.LayerOutputs(x); err != nil {
+		if got[backend], err = m.LayerOutputs(inputFor(m, x)); err != nil {
 			t.Fatal(err)
 		}
 	})

@@ -1,12 +1,12 @@
 package mnistlib
 
-// The language of the labels the library draws: English, or Chinese for the
-// Chinese edition of the notebooks (notebooks/zh), chosen without touching
-// their code cells. Every label goes through tr, which looks the English text
-// up in zhText, the one catalogue of Chinese labels.
+// The language of what the library draws and prints: English, or Chinese for
+// the Chinese edition of the notebooks (notebooks/zh). Every label and message
+// goes through tr, which looks the English text up in zhText, the one
+// catalogue of the library's Chinese. (What a notebook's own cells print is
+// translated with the notebook: translations/zh, scripts/zh_edition.py.)
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,10 +19,10 @@ import (
 // the notebook's folder in GONB_DIR for the cell programs it runs, and the
 // working directory's name is checked too. Anything else is English.
 //
-// Only what the library draws or labels follows it. Printed Keras-style text
-// (Fit's epoch lines, Summary, "saved to") stays English, as Keras prints it;
-// and the accuracy chart Fit draws is the tutorial's, in Chinese, in either
-// language.
+// What the library draws and prints follows it ("saved to", "loaded", the
+// charts' labels), except Keras-style text: Fit's epoch lines and Summary stay
+// English, as Keras prints them; and the accuracy chart Fit draws is the
+// tutorial's, in Chinese, in either language.
 func Language() string {
 	switch lang := strings.ToLower(strings.TrimSpace(os.Getenv("WORKBOOK_LANG"))); {
 	case lang == "zh" || strings.HasPrefix(lang, "zh-") || strings.HasPrefix(lang, "zh_"):
@@ -50,11 +50,6 @@ func tr(s string) string {
 	return zhOf(s)
 }
 
-// Label formats a label a notebook gives a picture (a title, a panel's
-// name) in the notebook's language, as fmt.Sprintf does: its English format
-// is looked up in the same catalogue as the library's own labels.
-func Label(format string, args ...any) string { return fmt.Sprintf(tr(format), args...) }
-
 // zhOf is s's Chinese entry, or s.
 func zhOf(s string) string {
 	if z, ok := zhText[s]; ok {
@@ -79,19 +74,6 @@ var zhText = map[string]string{
 	"train loss":             "训练损失",
 	"validation loss":        "验证损失",
 	"chart: %s":              "图表：%s",
-
-	// Labels the notebooks' code cells pass in (09_compare's charts, 08_cnn's
-	// digit maps and slider), for the same code cells in both editions.
-	"train − validation accuracy · 过度拟合": "训练准确率 − 验证准确率 · 过度拟合",
-	"validation accuracy · 验证准确率":        "验证准确率",
-	"epoch · 训练次数":                       "训练次数",
-	"accuracy · 准确率":                     "准确率",
-	"gap":                                "差距",
-	"raw pixels (784 values)":            "原始像素（784 个值）",
-	"MLP hidden layer (256)":             "MLP 隐藏层（256 个神经单元）",
-	"CNN dense layer (128)":              "CNN 全连接层（128 个神经单元）",
-	"test digit":                         "测试数字",
-	"test digit %d, a %d: %s":            "测试数字 %d（一个 %d）：%s",
 
 	// Probabilities (probchart.go), galleries (show.go, saliency.go) and the
 	// confusion matrix (evaluation.go). Fashion-MNIST's classes by their usual
@@ -133,12 +115,7 @@ var zhText = map[string]string{
 	"this step":                                   "这一步",
 	"step (one batch of 200 each)":                "步（每步一批 200 张图片）",
 	"%s: what training changed, the weights − the random start": "%s：训练改变了什么，权重 − 随机的起点",
-	"change":            "改变",
-	"step":              "步",
-	"loss of the batch": "这一批的损失",
-	"Gradient descent with four learning rates": "四种学习率的梯度下降",
-	"The loss, step by step and epoch by epoch": "损失：一步一步，一次训练一次训练",
-	"each step's batch (epoch 1)":               "每一步的一批（第 1 次训练）",
+	"change": "改变",
 
 	// Weight templates, filters and feature maps (grid.go).
 	"%s (%d images)": "%s（%d 张图）",
@@ -175,6 +152,45 @@ var zhText = map[string]string{
 	"the %d maps of %s, %d×%d each:":                                                 "%d 个特征图（%s 的输出），每个 %d×%d：",
 	"%s: all %s values in one row (value k is map k mod %d at pixel k div %d):":      "%s：全部 %s 个值排成一行（第 k 个值是特征图 k mod %d 在像素 k div %d 处的值）：",
 	"values %d to %d, enlarged: pixel (%d,%d) of every map, then (%d,%d), then (%d,%d):": "放大第 %d 到 %d 个值：每个特征图的像素 (%d,%d)，然后 (%d,%d)，然后 (%d,%d)：",
+
+	// The four kinds of pooling (PoolingPicture): "%s pooling" names each kind.
+	"%s, feature map %d (%d×%d), pooled over 2×2 blocks into %d×%d":         "%s 的特征图 %d（%d×%d），按 2×2 区块池化成 %d×%d",
+	"the orange block, rows %d–%d and columns %d–%d: %.4f %.4f / %.4f %.4f": "橙色区块（第 %d–%d 行、第 %d–%d 列）：%.4f %.4f / %.4f %.4f",
+	"%s pooling": "%s池化",
+	"max":        "最大",
+	"average":    "平均",
+	"min":        "最小",
+
+	// What training, loading and the backend print (fit.go, variants.go,
+	// backend.go, history.go); Fit's epoch lines and Summary stay as Keras
+	// prints them, in English, as the tutorial shows them.
+	"saved to %s": "已保存到 %s",
+	"quick mode ($%s): %d epochs instead of %d":          "快速模式（$%s）：训练 %d 次，而不是 %d 次",
+	"training anew: checkpoint %s cannot be loaded (%v)": "重新训练：检查点 %s 无法载入（%v）",
+	"training anew: %v":                                  "重新训练：%v",
+	"%s holds another model or training: it is kept beside this one (mnistlib.Variants(%q) lists them)": "%s 里是另一个模型或另一种训练：它会保留在这个模型旁边（mnistlib.Variants(%q) 列出它们）",
+	"loaded %s: this model, trained earlier with these options (%s; change a number to train again)":    "已载入 %s：这个模型之前用同样的选项训练过（%s；改动一个数字就会重新训练）",
+	"the model stays where it was (%s): %v":                                                             "模型留在原处（%s）：%v",
+	"it is the current model of %s again (%s)":                                                          "它又是 %s 的当前模型了（%s）",
+	"the model that was in %s could not be kept (%v): it is replaced":                                   "原来在 %s 里的模型无法保留（%v）：它被替换了",
+	"dropped the oldest model kept under %s (%s): at most %d are kept besides the current one":          "删除了 %s 下保留的最旧的模型（%s）：除了当前模型，最多保留 %d 个",
+	"%d epochs, validation accuracy %.4f":                                                               "训练 %d 次，验证准确率 %.4f",
+	"%d epochs, training accuracy %.4f":                                                                 "训练 %d 次，训练准确率 %.4f",
+	"1 epoch, validation accuracy %.4f":                                                                 "训练 1 次，验证准确率 %.4f",
+	"1 epoch, training accuracy %.4f":                                                                   "训练 1 次，训练准确率 %.4f",
+	"not trained":                                                                                       "未训练",
+	"backend:":                                                                                          "后端：",
+	"backend: %s (%s)":                                                                                  "后端：%s（%s）",
+	"%s (%s)":                                                                                           "%s（%s）",
+	"none yet":                                                                                          "还没有",
+	"chosen by SetBackend":                                                                              "由 SetBackend 选定",
+	"XLA's CPU plugin found in $PJRT_PLUGIN_LIBRARY_PATH":                                               "在 $PJRT_PLUGIN_LIBRARY_PATH 中找到了 XLA 的 CPU 插件",
+	"pure Go; XLA's CPU plugin was not found: run `make setup` or set PJRT_PLUGIN_LIBRARY_PATH": "纯 Go；没有找到 XLA 的 CPU 插件：运行 `make setup` 或设置 PJRT_PLUGIN_LIBRARY_PATH",
+	"slider closed: %s":                                    "滑块已关闭：%s",
+	"drawing pad closed: %s":                               "画板已关闭：%s",
+	"the kernel was interrupted":                           "内核被中断了",
+	"the page stopped answering (the notebook was closed)": "页面不再回应（笔记本已关闭）",
+	"the pad stopped answering (the notebook was closed)":  "画板不再回应（笔记本已关闭）",
 
 	// Comparisons the notebooks print (words.go).
 	"%.4f higher than %s": "比%[2]s高 %.4[1]f",

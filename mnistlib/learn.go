@@ -36,7 +36,7 @@ func (m *Model) Gradients(xs, ys *tensors.Tensor) (float64, map[string][]Array, 
 	if err := m.build(); err != nil {
 		return 0, nil, fmt.Errorf("gradients: %w", err)
 	}
-	x, y, err := rowsXY(xs, ys)
+	x, y, err := m.rowsXY(xs, ys)
 	if err != nil {
 		return 0, nil, fmt.Errorf("gradients: %w", err)
 	}

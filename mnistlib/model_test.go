@@ -39,6 +39,12 @@ func syntheticData(n int, seed uint64) (x, y *tensors.Tensor) {
 }
 
 // head returns the first n rows of a float32 tensor.
+// inputFor lays images x (784 values each, in any layout) out as m takes them:
+// [N, 28, 28, 1] for a CNN, [N, 784] for an MLP (Reshape4D or Reshape2D).
+func inputFor(m *Model, x *tensors.Tensor) *tensors.Tensor {
+	return tensors.FromFlatDataAndDimensions(tensors.MustCopyFlatData[float32](x), inputDims(m.Kind(), x.Shape().Dimensions[0])...)
+}
+
 func head(t *tensors.Tensor, n int) *tensors.Tensor {
 	flat := tensors.MustCopyFlatData[float32](t)
 	dims := append([]int{n}, t.Shape().Dimensions[1:]...)
@@ -140,7 +146,7 @@ func TestFitDeterministicAndLearns(t *testing.T) {
 		m.Seed = seed
 		var out bytes.Buffer
 		m.Out = &out
-		h, err := m.Fit(x, y, FitOptions{Epochs: 2, BatchSize: 50, ValidationSplit: 0.2})
+		h, err := m.Fit(inputFor(m, x), y, FitOptions{Epochs: 2, BatchSize: 50, ValidationSplit: 0.2})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -284,7 +290,7 @@ func TestCheckpointAcrossProcesses(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		p, err := m.Predict(xTest)
+		p, err := m.Predict(inputFor(m, xTest))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -295,14 +301,14 @@ func TestCheckpointAcrossProcesses(t *testing.T) {
 	y := ToCategorical(data.Train.Labels[:2000], 10)
 	for kind, m := range map[string]*Model{"mlp": TutorialMLP(), "cnn": TutorialCNN(true)} {
 		m.Out = nil
-		if _, err := m.Fit(x, y, FitOptions{Epochs: 1, BatchSize: 100}); err != nil {
+		if _, err := m.Fit(inputFor(m, x), y, FitOptions{Epochs: 1, BatchSize: 100}); err != nil {
 			t.Fatal(err)
 		}
 		dir := filepath.Join(t.TempDir(), kind)
 		if err := m.Save(dir); err != nil {
 			t.Fatal(err)
 		}
-		p, _ := m.Predict(xTest)
+		p, _ := m.Predict(inputFor(m, xTest))
 		if hits := accuracyOf(Argmax(p), data.Test.Labels[:50]); hits < 0.6 {
 			t.Errorf("%s: only %.0f%% of 50 test digits right after a short training", kind, 100*hits)
 		}
@@ -399,8 +405,9 @@ func TestEvalBatch(t *testing.T) {
 // 8) give what each image gives alone (a batch of 1, not padded): the padding
 // row changes no result, and counts neither as a loss nor as a hit.
 func TestPaddedBatches(t *testing.T) {
-	x, y := syntheticData(7, 3)
 	m := TutorialCNN(true)
+	x, y := syntheticData(7, 3)
+	x = inputFor(m, x)
 	all, err := m.Predict(x)
 	if err != nil {
 		t.Fatal(err)
@@ -456,8 +463,80 @@ func TestPaddedBatches(t *testing.T) {
 	}
 }
 
-// rowOf returns row i of a [N, 784] tensor as a [1, 784] one.
+// rowOf returns image i of x as a batch of one, in x's layout.
 func rowOf(x *tensors.Tensor, i int) *tensors.Tensor {
 	flat := tensors.MustCopyFlatData[float32](x)
-	return tensors.FromFlatDataAndDimensions(flat[i*InputSize:(i+1)*InputSize], 1, InputSize)
+	dims := append([]int{1}, x.Shape().Dimensions[1:]...)
+	return tensors.FromFlatDataAndDimensions(flat[i*InputSize:(i+1)*InputSize], dims...)
+}
+
+// A model takes its images laid out as its first layer says, as Keras does: a
+// CNN (InputShape [28, 28, 1]) refuses flat rows and an MLP (InputDim 784)
+// refuses 28×28×1 grids, in every call that takes images, with an error that
+// names what the model takes, what it got, and the reshape that fixes it.
+func TestInputLayoutRefused(t *testing.T) {
+	graph := func() *Model {
+		return FromGraph(func(scope *model.Scope, x *Node) *Node {
+			return layers.DenseWithBias(scope.In("out"), x, NumClasses)
+		})
+	}
+	images := func(dims ...int) *tensors.Tensor {
+		return tensors.FromFlatDataAndDimensions(make([]float32, 2*InputSize), dims...)
+	}
+	y := ToCategorical(Labels{3, 7}, NumClasses)
+	cnnFix := []string{"conv2d", "[N, 28, 28, 1]", "mnistlib.Reshape4D", "x.reshape(N, 28, 28, 1)"}
+	mlpFix := []string{"[N, 784]", "mnistlib.Reshape2D", "x.reshape(N, 784)"}
+	for _, tc := range []struct {
+		name  string
+		model func() *Model
+		x     *tensors.Tensor
+		want  []string
+	}{
+		{"cnn given flat rows", func() *Model { return TutorialCNN(true) }, images(2, InputSize), append([]string{"[2 784]"}, cnnFix...)},
+		{"cnn given 28×28 without the channel", func() *Model { return TutorialCNN(true) }, images(2, 28, 28), append([]string{"[2 28 28]"}, cnnFix...)},
+		{"deep cnn given flat rows", TutorialDeepCNN, images(2, InputSize), append([]string{"[2 784]"}, cnnFix...)},
+		{"mlp given 28×28×1", TutorialMLP, images(2, 28, 28, 1), append([]string{"[2 28 28 1]", "dense"}, mlpFix...)},
+		{"mlp given 28×28", TutorialMLP, images(2, 28, 28), append([]string{"[2 28 28]", "dense"}, mlpFix...)},
+		{"graph function given 28×28×1", graph, images(2, 28, 28, 1), append([]string{"[2 28 28 1]", "graph function"}, mlpFix...)},
+	} {
+		m := tc.model()
+		m.Out, m.Progress = nil, nil
+		for _, call := range []struct {
+			name string
+			run  func() error
+		}{
+			{"Fit", func() error { _, err := m.Fit(tc.x, y, FitOptions{Epochs: 1}); return err }},
+			{"Evaluate", func() error { _, _, err := m.Evaluate(tc.x, y); return err }},
+			{"Predict", func() error { _, err := m.Predict(tc.x); return err }},
+			{"LayerOutputs", func() error { _, err := m.LayerOutputs(tc.x); return err }},
+			{"Saliency", func() error { _, err := m.Saliency(tc.x); return err }},
+			{"Gradients", func() error { _, _, err := m.Gradients(tc.x, y); return err }},
+		} {
+			if call.name == "LayerOutputs" && m.graphFn != nil {
+				continue // no layer list: refused for that reason
+			}
+			t.Run(tc.name+"/"+call.name, func(t *testing.T) { assertErrorMentions(t, call.run(), tc.want...) })
+		}
+		// The layout the model takes is accepted.
+		if _, err := m.Predict(inputFor(m, tc.x)); err != nil {
+			t.Errorf("%s: Predict on %v: %v", tc.name, inputFor(m, tc.x).Shape().Dimensions, err)
+		}
+	}
+}
+
+func TestModelKind(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		model *Model
+		want  string
+	}{
+		{"mlp", TutorialMLP(), KindMLP},
+		{"cnn", TutorialCNN(true), KindCNN},
+		{"deep cnn", TutorialDeepCNN(), KindCNN},
+		{"no layers", NewSequential(), KindMLP},
+	} {
+		if got := tc.model.Kind(); got != tc.want {
+			t.Errorf("%s: Kind() = %q, want %q", tc.name, got, tc.want)
+		}
+	}
 }

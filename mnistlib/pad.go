@@ -180,9 +180,11 @@ func (p *DrawingPad) answer(drawing *image.Gray) (a padAnswer, ok bool, err erro
 	if err != nil {
 		return padAnswer{Drawing: drawing}, false, nil // nothing drawn (yet): nothing to answer
 	}
-	x := normalizedPixels(Images{N: 1, Rows: d.Rows, Cols: d.Cols, Pix: d.Pix}, 1, InputSize)
+	one := Images{N: 1, Rows: d.Rows, Cols: d.Cols, Pix: d.Pix}
 	a = padAnswer{Drawing: drawing, Input: d}
 	for _, m := range p.Models {
+		// each model gets the digit as it takes it: a row of 784 or a 28×28×1 grid
+		x := normalizedPixels(one, inputDims(m.Model.Kind(), 1)...)
 		probs, err := m.Model.Predict(x)
 		if err != nil {
 			return a, false, fmt.Errorf("pad: %s: %w", m.Name, err)
@@ -332,7 +334,7 @@ func (p *DrawingPad) runLive(ctx context.Context) error {
 		display(padID, map[protocol.MIMEType]any{protocol.MIMETextPlain: tr("(the pad was empty when it closed)")}, nil)
 	}
 	display(inputID, map[protocol.MIMEType]any{protocol.MIMETextPlain: ""}, nil)
-	fmt.Fprintf(Messages, "drawing pad closed: %s\n", why)
+	fmt.Fprintf(Messages, tr("drawing pad closed: %s")+"\n", tr(why))
 	if s.badMessage != nil {
 		fmt.Fprintf(Messages, "(a message from the pad was refused: %v)\n", s.badMessage)
 	}

@@ -19,7 +19,7 @@ func TestPicturesRender(t *testing.T) {
 	cnn := trainedBriefly(t, TutorialCNN(true))
 	x := testDigits(t, 1)
 	pixels, _ := tensors.CopyFlatData[float32](x)
-	outs, err := cnn.LayerOutputs(x)
+	outs, err := cnn.LayerOutputs(inputFor(cnn, x))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,8 +20,8 @@ import (
 	"github.com/gomlx/gomlx/ml/model"
 )
 
-// Saliency returns, for each image of x (as for Predict: [N, 784] or
-// [N, 28, 28, 1], pixels in [0, 1]), the gradient of the winning class's score
+// Saliency returns, for each image of x (as for Predict: [N, 784] for an MLP,
+// [N, 28, 28, 1] for a CNN, pixels in [0, 1]), the gradient of the winning class's score
 // with respect to its 784 pixels. The score is the class's logit, before the
 // softmax: the softmax would mix in every other class. Dropout is off, as in
 // Predict.
@@ -29,7 +29,7 @@ func (m *Model) Saliency(xs *tensors.Tensor) ([][]float32, error) {
 	if err := m.build(); err != nil {
 		return nil, fmt.Errorf("saliency: %w", err)
 	}
-	x, err := rowsOf(xs, InputSize, "x (images)")
+	x, err := m.imageRows(xs)
 	if err != nil {
 		return nil, fmt.Errorf("saliency: %w", err)
 	}

@@ -72,7 +72,7 @@ func TestSaliencyCNN(t *testing.T) {
 		one := drawnDigit(t, Stroke{{140, 40}, {140, 240}})
 		zero := drawnDigit(t, Stroke{{140, 40}, {220, 140}, {140, 240}, {60, 140}, {140, 40}})
 		x := tensors.FromFlatDataAndDimensions(append(append([]float32{}, one...), zero...), 2, ImageSize, ImageSize, 1)
-		maps, err := tc.model.Saliency(x)
+		maps, err := tc.model.Saliency(inputFor(tc.model, x))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -133,7 +133,7 @@ func TestSaliencyImage(t *testing.T) {
 // Conv2DSame): both give the same map.
 func TestSaliencyBackendsAgree(t *testing.T) {
 	requireXLA(t)
-	x := tensors.FromFlatDataAndDimensions(drawnDigit(t, Stroke{{140, 40}, {220, 140}, {140, 240}, {60, 140}, {140, 40}}), 1, InputSize)
+	x := tensors.FromFlatDataAndDimensions(drawnDigit(t, Stroke{{140, 40}, {220, 140}, {140, 240}, {60, 140}, {140, 40}}), 1, ImageSize, ImageSize, 1)
 	maps := map[string][]float32{}
 	onEachBackend(t, TutorialCNN(true), func(backend string, m *Model) {
 		got, err := m.Saliency(x)

@@ -65,10 +65,10 @@ func (m *Model) reuseVariant(dir string, want FitParams) bool {
 	}
 	stashCurrent(dir)
 	if _, err := m.save(dir); err != nil {
-		fmt.Fprintf(Messages, "the model stays where it was (%s): %v\n", displayPath(vdir), err)
+		fmt.Fprintf(Messages, tr("the model stays where it was (%s): %v")+"\n", displayPath(vdir), err)
 		return true
 	}
-	fmt.Fprintf(Messages, "it is the current model of %s again (%s)\n", filepath.Base(dir), displayPath(dir))
+	fmt.Fprintf(Messages, tr("it is the current model of %s again (%s)")+"\n", filepath.Base(dir), displayPath(dir))
 	if info, err := os.Lstat(vdir); err == nil && info.IsDir() { // a link was read through, never removed
 		_ = os.RemoveAll(vdir)
 	}
@@ -86,7 +86,7 @@ func stashCurrent(dir string) {
 	old.Out = nil
 	vdir := filepath.Join(variantsOf(dir), variantKey(old.spec(), old.Fitted))
 	if _, err := old.save(vdir); err != nil {
-		fmt.Fprintf(Messages, "the model that was in %s could not be kept (%v): it is replaced\n", displayPath(dir), err)
+		fmt.Fprintf(Messages, tr("the model that was in %s could not be kept (%v): it is replaced")+"\n", displayPath(dir), err)
 		return
 	}
 	now := time.Now()
@@ -103,7 +103,7 @@ func pruneVariants(dir string) {
 			desc = man.Model.describe()
 		}
 		if err := os.RemoveAll(path); err == nil {
-			fmt.Fprintf(Messages, "dropped the oldest model kept under %s (%s): at most %d are kept besides the current one\n",
+			fmt.Fprintf(Messages, tr("dropped the oldest model kept under %s (%s): at most %d are kept besides the current one")+"\n",
 				filepath.Base(dir), desc, maxVariants)
 		}
 	}

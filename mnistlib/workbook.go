@@ -52,18 +52,23 @@ func Prepare(data *Data, kind string) (*Prepared, error) {
 	if Quick() {
 		train, test = train.head(quickTrainRows), test.head(quickTestRows)
 	}
-	dims := func(n int) []int { return []int{n, InputSize} }
-	if kind == KindCNN {
-		dims = func(n int) []int { return []int{n, ImageSize, ImageSize, 1} }
-	}
 	// Reshape2D/Reshape4D and Normalize in one pass: a rerun of a cell pays for it.
-	xTrain := normalizedPixels(train.Images, dims(train.Images.N)...)
-	xTest := normalizedPixels(test.Images, dims(test.Images.N)...)
+	xTrain := normalizedPixels(train.Images, inputDims(kind, train.Images.N)...)
+	xTest := normalizedPixels(test.Images, inputDims(kind, test.Images.N)...)
 	return &Prepared{
 		XTrain: xTrain, YTrain: ToCategorical(train.Labels, NumClasses),
 		XTest: xTest, YTest: ToCategorical(test.Labels, NumClasses),
 		TestImages: test.Images, TestLabels: test.Labels,
 	}, nil
+}
+
+// inputDims is the shape of n images as a model of the kind takes them:
+// [n, 784] (Reshape2D) for an MLP, [n, 28, 28, 1] (Reshape4D) for a CNN.
+func inputDims(kind string, n int) []int {
+	if kind == KindCNN {
+		return []int{n, ImageSize, ImageSize, 1}
+	}
+	return []int{n, InputSize}
 }
 
 // head returns the first n images and labels (all of them if fewer).

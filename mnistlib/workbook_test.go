@@ -125,3 +125,37 @@ func TestHistoryChartLabels(t *testing.T) {
 		t.Errorf("gap %v, want 0.02", g)
 	}
 }
+
+// Trained trains a model on the data prepared for its kind (an MLP flat, a
+// CNN as 28×28×1 grids: each refuses the other), saves it under the name,
+// and loads it the next time; a nil model is an error, not a panic.
+func TestTrained(t *testing.T) {
+	l, _ := loadReal(t)
+	t.Setenv(MNIST.EnvDir, l.CacheDir)
+	t.Setenv(EnvQuick, "1")
+	t.Setenv(EnvCheckpoints, t.TempDir())
+	var log bytes.Buffer
+	Messages = &log
+	defer func() { Messages = os.Stdout }()
+	for _, tc := range []struct {
+		name  string
+		model func() *Model
+	}{
+		{"mlp", TutorialMLP},
+		{"cnn", func() *Model { return TutorialCNN(true) }},
+	} {
+		for _, want := range []string{"saved to", "loaded"} {
+			log.Reset()
+			m, err := Trained(tc.name, tc.model())
+			if err != nil {
+				t.Fatalf("%s: %v", tc.name, err)
+			}
+			if !strings.Contains(log.String(), want) || m.Out != nil || m.Fitted.Epochs != quickEpochs {
+				t.Errorf("%s: log %q, want %q; %d epochs", tc.name, log.String(), want, m.Fitted.Epochs)
+			}
+		}
+	}
+	if _, err := Trained("mlp", nil); err == nil || !strings.Contains(err.Error(), "no model") {
+		t.Errorf("Trained of a nil model: %v", err)
+	}
+}

@@ -70,14 +70,14 @@ func TestNotebooks(t *testing.T) {
 		// English 04 just saved instead of training, and labels its pictures in Chinese.
 		{"zh/04_mlp.ipynb", []string{
 			"Total params: 203,530",
-			"loaded ../../build/checkpoints/quick/mlp: this model", // 04's checkpoint, relative to notebooks/zh
+			"已载入 ../../build/checkpoints/quick/mlp：这个模型之前用同样的选项训练过（训练 2 次，验证准确率 0.", // 04's checkpoint, relative to notebooks/zh
 			"train_history.history['val_accuracy'] = [0.",
 			"<svg", "训练准确率", "验证准确率", "图表：训练历史", "训练损失", // the loss chart too is Chinese here
-			"scores = [0.", "test accuracy: 0.", "true label: 7", "dense_1 (scope)",
-			"kernel: (784, 256)  bias: (256,)",
+			"scores = [0.", "测试准确率：0.", "真实标签：7", "dense_1 (scope)",
+			"权重 kernel： (784, 256)  偏差 bias： (256,)",
 			"dense：16 个神经单元的权重，每个都是一张 28×28 的模板（16 张图）",
-			"dense    784×256 + 256  =  200960   summary:  200960",
-			"on the test set: 0.", " against the tutorial's 0.9775",
+			"dense    784×256 + 256  =  200960   model.summary()： 200960",
+			"测试集上：0.", "和教程的 0.9775 相比 ",
 		}},
 		// How it learns: each hand computation beside GoMLX's (checkLearning
 		// compares the numbers), the learning rates, Adam, the steps, the slider.
@@ -137,6 +137,7 @@ func TestNotebooks(t *testing.T) {
 			"max_pooling2d  MaxPooling2D  (1, 14, 14, 16)",
 			"conv2d (Conv2D): 16 feature maps of 28×28 (16 images)",
 			"max_pooling2d (MaxPooling2D): 16 feature maps of 14×14 (16 images)",
+			"pooled over 2×2 blocks into 14×14", "the orange block: ", "\nmax pooling:     ", "\nL2 pooling:      ", "the CNN's max_pooling2d layer there: ",
 			"flatten: 14×14×16 → one row of 3,136 values → dense: 3,136×128 + 128 = 401,536 weights",
 			"test digit: 0 (the slider, 0 to 99, needs this notebook open in JupyterLab)",
 			"test digit 0, a 7: max_pooling2d (MaxPooling2D): 16 feature maps of 14×14",
@@ -151,9 +152,18 @@ func TestNotebooks(t *testing.T) {
 			"cnn_nodrop gap after the last epoch",
 			"<table>", "<svg", "confusion matrix",
 			"mistakes on 1000 test digits", "[image/png]",
-			"test accuracy: cnn 0.", "the CNN's is ", "mistakes: cnn ", "time per epoch: cnn ",
+			"test accuracy: cnn 0.", "the CNN's is ", "mistakes: cnn ",
+			"time per epoch: cnn ", "time per epoch: mlp_dropout ", // timed side by side (mnistlib.EpochSeconds)
 			"the tutorial's claim (the CNN overfits less) ", "the MLP with Dropout: gap ",
 			"mlp, its most frequent mistakes: ", "cnn, its most frequent mistakes: ",
+		}},
+		// The Chinese edition of 09: the same cells, loading what 09 loaded, its
+		// tables, lines and charts in Chinese (checkChinese reads every line).
+		{"zh/09_compare.ipynb", []string{
+			"mlp          参数  203530", "<th>模型</th><th>参数个数</th>",
+			"cnn_nodrop 最后一次训练后的差距 ", "图表：训练准确率 − 验证准确率（过度拟合）", "图表：验证准确率",
+			"混淆矩阵", "测试准确率：cnn 0.", "认错的个数：cnn ", "每次训练的时间：mlp_dropout ",
+			"教程的说法（CNN 的过度拟合更小）在这里", "加了 Dropout 的 MLP：差距 ", "mlp 最常见的错误：",
 		}},
 		{"10_your_digits.ipynb", []string{
 			"958 digits from outside MNIST: pen 400, marker 100, blocky 100, forms 96, fonts 260, drawn 2\n[image/png]",
@@ -188,8 +198,11 @@ func TestNotebooks(t *testing.T) {
 		}
 		t.Run(name, func(t *testing.T) {
 			out := execute(t, c.notebook)
-			if filepath.Dir(c.notebook) == "zh" && strings.Contains(out, "saved to ../../build/checkpoints/") {
-				t.Errorf("%s trained a model instead of loading the English edition's checkpoint:\n%s", c.notebook, out)
+			if filepath.Dir(c.notebook) == "zh" {
+				if strings.Contains(out, "已保存到 ../../build/checkpoints/") {
+					t.Errorf("%s trained a model instead of loading the English edition's checkpoint:\n%s", c.notebook, out)
+				}
+				checkChinese(t, c.notebook)
 			}
 			checkSameModels(t, c.notebook)
 			// A model loaded from its checkpoint draws no history chart: a cell that
@@ -222,7 +235,7 @@ func TestNotebooks(t *testing.T) {
 			if strings.Contains(c.notebook, "04_") {
 				// The digit is shown before its probabilities are printed, as the cell reads.
 				probs := strings.Index(out, "0: 0.")
-				accuracy := strings.Index(out, "test accuracy:")
+				accuracy := max(strings.Index(out, "test accuracy:"), strings.Index(out, "测试准确率："))
 				if probs < 0 || accuracy < 0 || accuracy > probs || !strings.Contains(out[accuracy:probs], "[image/png]") {
 					png := strings.LastIndex(out, "[image/png]")
 					t.Errorf("the digit (at %d) should come before its probabilities (at %d):\n%s", png, probs, out)
@@ -246,7 +259,7 @@ func TestNotebooks(t *testing.T) {
 // from the model beside it, and that there are as many as the cells make.
 func checkByHand(t *testing.T, out string) {
 	t.Helper()
-	pair := regexp.MustCompile(`by hand:? (-?\d+\.\d+),?\s+(?:the model's [^:\n]*?|model\.Predict)[: ] ?(-?\d+\.\d+)`)
+	pair := regexp.MustCompile(`(?:by hand:?|手算(?: softmax)?[：:]?) ?(-?\d+\.\d+)[,，]?\s*(?:the model's [^:\n]*?|模型[^：\n]*?|model\.Predict)[:： ] ?(-?\d+\.\d+)`)
 	found := pair.FindAllStringSubmatch(out, -1)
 	want := 3 + 10 // 04: three units, ten probabilities
 	if strings.Contains(out, "conv2d") {
@@ -324,7 +337,7 @@ func checkPictures(t *testing.T, notebook string) {
 	if err := json.Unmarshal(raw, &nb); err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]int{"04_mlp.ipynb": 4, "04b_how_it_learns.ipynb": 4, "08_cnn.ipynb": 9}[filepath.Base(notebook)] // beside the charts
+	want := map[string]int{"04_mlp.ipynb": 4, "04b_how_it_learns.ipynb": 4, "08_cnn.ipynb": 10}[filepath.Base(notebook)] // beside the charts
 	size := regexp.MustCompile(`^<svg [^>]*width="(\d+)" height="(\d+)"`)
 	n := 0
 	for _, c := range nb.Cells {
@@ -524,6 +537,49 @@ func outputsText(t *testing.T, raw []byte) string {
 	return b.String()
 }
 
+// kerasLine matches what the Chinese edition prints in English on purpose:
+// Fit's epoch lines and Summary's table, as Keras prints them and the
+// tutorial shows them, the tutorial's own print of train_history.history,
+// and GoNB's echo of a %goflags line.
+var kerasLine = regexp.MustCompile(`^(%|Epoch \d+/\d+|\d+/\d+ - |Model: "|Total params|Trainable params|Non-trainable params| Layer \(type\)|.*\((Dense|Dropout|Conv2D|MaxPooling2D|Flatten)\) |train_history\.history|.*\(scope\))`)
+
+// checkChinese fails on each line a Chinese notebook printed (text and HTML
+// tables, not pictures) that reads as English prose: two or more English
+// words of three letters or more, other than the names the glossary
+// (translations/zh/glossary.json) keeps in English.
+func checkChinese(t *testing.T, notebook string) {
+	t.Helper()
+	var glossary struct{ Names []string }
+	if b, err := os.ReadFile(filepath.Join("..", "translations", "zh", "glossary.json")); err != nil || json.Unmarshal(b, &glossary) != nil {
+		t.Fatalf("the glossary: %v", err)
+	}
+	names := map[string]bool{}
+	for _, n := range glossary.Names {
+		names[n], names[strings.ToLower(n)] = true, true
+	}
+	raw, err := os.ReadFile(filepath.Join("..", "build", "test", notebook))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := regexp.MustCompile(`(?s)<svg.*?</svg>|<[^>]*>`).ReplaceAllString(outputsText(t, raw), "\n")
+	word := regexp.MustCompile(`[A-Za-z][A-Za-z0-9_.'/$-]*`)
+	for _, line := range strings.Split(text, "\n") {
+		if kerasLine.MatchString(line) {
+			continue
+		}
+		var english []string
+		for _, w := range word.FindAllString(line, -1) {
+			w = strings.TrimRight(w, ".'")
+			if len(w) >= 3 && !names[w] && !names[strings.ToLower(w)] && !strings.ContainsAny(w, "_./$0123456789") {
+				english = append(english, w)
+			}
+		}
+		if len(english) >= 2 {
+			t.Errorf("%s prints English %q in: %s", notebook, english, line)
+		}
+	}
+}
+
 // multiline is notebook text, stored either as a string or a list of lines.
 type multiline string
 
@@ -541,7 +597,8 @@ func (m *multiline) UnmarshalJSON(b []byte) error {
 
 // The markdown of the notebooks states no result of a run: a figure a reader
 // sees there is the tutorial's own or a setting; results are printed by cells,
-// so that they always match the run. (Code, in backticks or fenced, is not text.)
+// so that they always match the run. (Code, in backticks or fenced, and the
+// address of a link are not text.)
 // The Chinese edition's text (notebooks/zh) is held to the same rule.
 func TestMarkdownStatesNoResults(t *testing.T) {
 	allowed := map[string]string{
@@ -549,7 +606,7 @@ func TestMarkdownStatesNoResults(t *testing.T) {
 		"0.05": "the 'normal' initializer's spread", "0.25": "a dropout rate",
 		"20%": "validation_split", "10%": "the augmentation's scaling",
 	}
-	code := regexp.MustCompile("(?s)```.*?```|`[^`]*`")
+	code := regexp.MustCompile("(?s)```.*?```|`[^`]*`|\\]\\([^)\\s]+") // code, and a link's address (%E6… in a URL)
 	figure := regexp.MustCompile(`\d+\.\d{2,}|\d+(?:\.\d+)?\s?%`)
 	paths, _ := filepath.Glob("*.ipynb")
 	zh, _ := filepath.Glob(filepath.Join("zh", "*.ipynb"))

@@ -14,6 +14,16 @@ metadata unchanged, outputs cleared, written as nbconvert writes a notebook
 notebooks/zh/images is a relative link to ../images, so that code reading
 images/... works from either folder.
 
+What a code cell prints is Chinese too: an entry for a code cell holds
+"strings": each Go string literal of the cell to change, by its value
+(escapes read: a newline where the source says \\n), with its Chinese. Only
+those literals change (comments may differ too); a format keeps the verb of
+each argument (a translation may reorder them: %[2]s). A
+literal of the Chinese edition that still reads as English prose (a word of
+three letters or more that translations/zh/glossary.json does not keep as a
+name) is an error, and so is a Chinese text that uses a term the glossary
+rejects (过滤器 where the tutorial says 卷积核).
+
 A markdown cell without a translation, a translation of an older English text
 (its hash differs: the cell changed since), a translation for a cell the
 notebook no longer has, a translation file without its notebook: each is an
@@ -22,7 +32,7 @@ English fallback. A translation must also link to what the English text links
 to, so that links between notebooks stay inside their edition.
 
 --check also fails when a code cell of notebooks/zh/ differs from the English
-edition's, or when a file of notebooks/zh/ is not what this script writes now
+edition's other than inside string literals and comments, or when a file of notebooks/zh/ is not what this script writes now
 (edited by hand, or not regenerated after a change). --root DIR works on
 another copy of the repository (the tests use one).
 """
@@ -36,6 +46,7 @@ import sys
 
 LANG = "zh"
 LINKED = ["images"]  # folders of notebooks/ the code cells read by relative path
+CATALOGUE = os.path.join("mnistlib", "language.go")  # the library's Chinese labels, held to the glossary too
 
 
 def en_hash(source):
@@ -74,6 +85,189 @@ def lines(text):
     return text.splitlines(keepends=True)
 
 
+def opaque(line):
+    """GoNB's own lines (%% magics, ! shell commands) are not Go: left as they are."""
+    return line.lstrip().startswith(("%", "!"))
+
+
+def go_literals(src):
+    """The (start, end) spans of the text inside each Go string literal of a
+    cell's source, "..." or `...`, skipping comments, runes and GoNB's own
+    lines (a shell line ending in a backslash continues on the next)."""
+    spans, i, n, line_start, cont = [], 0, len(src), True, False
+    while i < n:
+        if line_start:
+            line_start = False
+            end = src.find("\n", i)
+            end = n if end < 0 else end
+            line = src[i:end]
+            if cont or opaque(line):
+                cont = line.rstrip().endswith("\\")
+                i = end
+                continue
+        ch = src[i]
+        if ch == "\n":
+            line_start = True
+            i += 1
+        elif src.startswith("//", i):
+            i = src.find("\n", i) if "\n" in src[i:] else n
+        elif src.startswith("/*", i):
+            i = src.find("*/", i + 2) + 2 if "*/" in src[i + 2:] else n
+        elif ch in "\"'":
+            j = i + 1
+            while j < n and src[j] != ch and src[j] != "\n":
+                j += 2 if src[j] == "\\" else 1
+            if ch == '"':
+                spans.append((i + 1, j))
+            i = j + 1
+        elif ch == "`":
+            j = src.find("`", i + 1)
+            j = n if j < 0 else j
+            spans.append((i + 1, j))
+            line_start = False
+            i = j + 1
+        else:
+            i += 1
+    return spans
+
+
+GO_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v": "\v", "\\": "\\", '"': '"', "'": "'"}
+
+
+def go_value(src, a, b):
+    """The value of the literal whose text is src[a:b]: a raw `...` as it
+    stands, a "..." with its escapes (\\n, \\", \\u00e9...) read."""
+    text = src[a:b]
+    if src[a - 1] == "`":
+        return text
+    def unescape(m):
+        e = m.group(1)
+        if e[0] in "xuU":
+            return chr(int(e[1:], 16))
+        if e[0] in "01234567":
+            return chr(int(e, 8))
+        return GO_ESCAPES.get(e, "\\" + e)
+    return re.sub(r"\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{3}|.)", unescape, text)
+
+
+def go_text(value, raw):
+    """How a literal with this value is spelled between its quotes."""
+    if raw:
+        return value
+    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
+
+
+def masked(src):
+    """A cell's code with the text of its string literals and its comments
+    taken out: what must be the same in both editions."""
+    out, last = [], 0
+    for a, b in go_literals(src):
+        out.append(src[last:a])
+        last = b
+    out.append(src[last:])
+    return re.sub(r"[ \t]*(//[^\n]*|/\*.*?\*/)", "", "".join(out), flags=re.S)
+
+
+VERB = re.compile(r"%[-+# 0]*(\[\d+\])?(\*|\d+)?(\.(\*|\d+)?)?(\[\d+\])?([a-zA-Z%])")
+
+
+def arg_verbs(text):
+    """The verb each argument of a Printf format gets (d, s, f…), in argument order."""
+    verbs, nxt = {}, 0
+    for m in VERB.finditer(text):
+        if m.group(6) == "%":
+            continue
+        ix = m.group(1) or m.group(5)
+        if ix:
+            nxt = int(ix[1:-1]) - 1
+        verbs[nxt] = m.group(6)  # its letter: widths are layout, which Chinese may change
+        nxt += 1
+    return [verbs.get(k) for k in range(max(verbs, default=-1) + 1)]
+
+
+def translate_code(nb_name, rel, cell, entry):
+    """The cell's source with its string literals translated, and errors."""
+    src = "".join(cell["source"])
+    strings = entry.get("strings")
+    if not isinstance(strings, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in strings.items()):
+        return src, [f"{nb_name}, code cell {cell['id']}: \"strings\" in {rel} must map each English literal to its Chinese"]
+    errors, used, out, last = [], set(), [], 0
+    for a, b in go_literals(src):
+        value, raw = go_value(src, a, b), src[a - 1] == "`"
+        out.append(src[last:a])
+        out.append(go_text(strings[value], raw) if value in strings else src[a:b])
+        last = b
+        if value in strings:
+            used.add(value)
+            if raw and "`" in strings[value]:
+                errors.append(f"{nb_name}, code cell {cell['id']}: the Chinese of `{value}` in {rel} has a backquote")
+    out.append(src[last:])
+    for en, zh in strings.items():
+        if en not in used:
+            errors.append(f"{nb_name}, code cell {cell['id']}: {rel} translates the string \"{en}\", which the cell no "
+                          "longer has: translate its new text (or remove the entry)")
+        elif arg_verbs(en) != arg_verbs(zh):
+            errors.append(f"{nb_name}, code cell {cell['id']}: the Chinese of \"{en}\" in {rel} gives its arguments "
+                          f"{arg_verbs(zh)}, the English {arg_verbs(en)}")
+    return "".join(out), errors
+
+
+def load_glossary(path):
+    """The glossary's rejected variants ({variant: term}) and kept names, or an error."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            g = json.load(f)
+        reject = {v: t["zh"] for t in g["terms"] for v in t.get("reject", [])}
+        return reject, set(g["names"]), None
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        return {}, set(), f"translations/{LANG}/glossary.json: cannot be read ({type(e).__name__}: {e})"
+
+
+def glossary_errors(where, text, reject):
+    """An error for each rejected variant of a term in a Chinese text."""
+    return [f"{where}: uses {v!r}, where the glossary (translations/{LANG}/glossary.json) says {t!r}"
+            for v, t in reject.items() if v in text]
+
+
+def english_words(text, names):
+    """The English words of a string literal that reads as prose: a literal
+    that is one name (mlp, dense, images/9.bmp) has none; code-like words
+    (val_accuracy, s/epoch, --dataset) and kept names are left out."""
+    text = re.sub(r"\\.", " ", VERB.sub(" ", text))
+    text = re.sub(r"<[^>]*>", " ", text)
+    if re.fullmatch(r"[\w./-]*", text):
+        return []
+    words = []
+    for tok in text.split():
+        if re.search(r"[_$/=\[\]'`]|\w\.\w", tok) or tok.startswith("-") or re.sub(r"\W", "", tok) in names:
+            continue
+        for w in re.findall(r"[A-Za-z]{3,}", tok):
+            if w not in names and w.lower() not in names:
+                words.append(w)
+    return words
+
+
+def language_errors(name, zh, reject, names):
+    """Errors for a Chinese notebook that prints English prose or uses a
+    rejected term."""
+    nb_name = name + ".ipynb"
+    errors = []
+    for c in zh["cells"]:
+        text = "".join(c["source"])
+        if c["cell_type"] == "markdown":
+            errors += glossary_errors(f"{nb_name}, markdown cell {c['id']}", text, reject)
+            continue
+        for a, b in go_literals(text):
+            lit = go_value(text, a, b)
+            errors += glossary_errors(f"{nb_name}, code cell {c['id']}", lit, reject)
+            if english_words(lit, names):
+                errors.append(f"{nb_name}, code cell {c['id']}: the Chinese edition prints English: \"{lit}\" "
+                              f"({', '.join(english_words(lit, names))}): give its Chinese in "
+                              f"translations/{LANG}/{name}.json (\"strings\" of the cell), or keep the word as a "
+                              f"name in translations/{LANG}/glossary.json")
+    return errors
+
+
 def translate(name, english, tr_path):
     """Returns (the Chinese notebook, errors) for notebooks/NAME.ipynb."""
     nb_name = name + ".ipynb"
@@ -101,13 +295,19 @@ def translate(name, english, tr_path):
         if i not in cells:
             errors.append(f"{nb_name}, cell {i}: {rel} translates a cell the notebook no longer has: "
                           "remove it (or find the cell's new id)")
-        elif cells[i]["cell_type"] != "markdown":
-            errors.append(f"{nb_name}, cell {i}: {rel} translates a {cells[i]['cell_type']} cell; only markdown is translated")
+        elif cells[i]["cell_type"] == "code" and set(by_id[i]) != {"id", "strings"}:
+            errors.append(f"{nb_name}, cell {i}: {rel} translates a code cell: give only its \"strings\"")
+        elif cells[i]["cell_type"] not in ("markdown", "code"):
+            errors.append(f"{nb_name}, cell {i}: {rel} translates a {cells[i]['cell_type']} cell")
     zh = copy.deepcopy(english)
     for c in zh["cells"]:
         if c["cell_type"] == "code":
             c["outputs"] = []
             c["execution_count"] = None
+            if c["id"] in by_id:
+                src, errs = translate_code(nb_name, rel, c, by_id[c["id"]])
+                errors += errs
+                c["source"] = lines(src)
             continue
         if c["cell_type"] != "markdown":
             continue
@@ -141,11 +341,11 @@ def code_drift(nb_name, english, zh):
     zh_by_id = {c.get("id"): c for c in zh_cells}
     for c in en_cells:
         z = zh_by_id.get(c["id"])
-        if c["cell_type"] == "code" and z is not None and "".join(z.get("source", [])) != "".join(c["source"]):
-            en_l, zh_l = "".join(c["source"]).splitlines(), "".join(z.get("source", [])).splitlines()
+        if c["cell_type"] == "code" and z is not None and masked("".join(z.get("source", []))) != masked("".join(c["source"])):
+            en_l, zh_l = masked("".join(c["source"])).splitlines(), masked("".join(z.get("source", []))).splitlines()
             n = next((k for k in range(max(len(en_l), len(zh_l)))
                       if k >= len(en_l) or k >= len(zh_l) or en_l[k] != zh_l[k]), 0)
-            errors.append(f"{rel}, code cell {c['id']}: differs from the English edition's at line {n + 1} "
+            errors.append(f"{rel}, code cell {c['id']}: differs from the English edition's outside strings and comments at line {n + 1} "
                           f"(English: {en_l[n] if n < len(en_l) else '(end)'!r}, "
                           f"Chinese: {zh_l[n] if n < len(zh_l) else '(end)'!r})")
     return errors
@@ -161,15 +361,21 @@ def main():
     trs = os.path.join(args.root, "translations", LANG)
 
     names = sorted(f[:-len(".ipynb")] for f in os.listdir(src) if f.endswith(".ipynb"))
-    errors, made = [], {}
+    reject, kept, gerr = load_glossary(os.path.join(trs, "glossary.json"))
+    errors, made = ([gerr] if gerr else []), {}
     for name in names:
         with open(os.path.join(src, name + ".ipynb"), encoding="utf-8") as f:
             english = json.load(f)
         zh, errs = translate(name, english, os.path.join(trs, name + ".json"))
+        if zh is not None and not errs:
+            errs += language_errors(name, zh, reject, kept)
         errors += errs
         made[name] = (english, zh if not errs else None)
+    catalogue = read(os.path.join(args.root, CATALOGUE))
+    if catalogue is not None:
+        errors += glossary_errors(CATALOGUE, catalogue, reject)
     for f in sorted(os.listdir(trs)) if os.path.isdir(trs) else []:
-        if f.endswith(".json") and f[:-len(".json")] not in made:
+        if f.endswith(".json") and f != "glossary.json" and f[:-len(".json")] not in made:
             errors.append(f"translations/{LANG}/{f}: notebooks/{f[:-len('.json')]}.ipynb does not exist")
     existing = sorted(f for f in os.listdir(dst) if f.endswith(".ipynb")) if os.path.isdir(dst) else []
 

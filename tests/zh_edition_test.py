@@ -28,6 +28,8 @@ class ZhEditionTest(unittest.TestCase):
             if f.endswith(".ipynb"):
                 shutil.copy(os.path.join(SRC, "notebooks", f), nbs)
         os.makedirs(os.path.join(nbs, "images"))
+        os.makedirs(os.path.join(self.root, "mnistlib"))
+        shutil.copy(os.path.join(SRC, "mnistlib", "language.go"), os.path.join(self.root, "mnistlib"))
         shutil.copytree(os.path.join(SRC, "translations"), os.path.join(self.root, "translations"))
         shutil.copytree(os.path.join(SRC, "notebooks", "zh"), os.path.join(nbs, "zh"), symlinks=True)
 
@@ -83,9 +85,61 @@ class ZhEditionTest(unittest.TestCase):
     def test_code_cell_differs_between_editions(self):
         nb = self.load("notebooks", "zh", NOTEBOOK + ".ipynb")
         cell = next(c for c in nb["cells"] if c["cell_type"] == "code")
-        cell["source"][-1] += " // edited in the Chinese edition"
+        cell["source"][-1] += "\nfmt.Println(1)"
         self.save(nb, "notebooks", "zh", NOTEBOOK + ".ipynb")
-        self.assertCheckFails(f"notebooks/zh/{NOTEBOOK}.ipynb, code cell {cell['id']}: differs from the English edition's")
+        self.assertCheckFails(f"notebooks/zh/{NOTEBOOK}.ipynb, code cell {cell['id']}: differs from the English edition's outside strings and comments")
+
+    def code_cell_with_strings(self):
+        """The first code cell whose strings the translation gives, and its entry."""
+        tr = self.load("translations", "zh", NOTEBOOK + ".json")
+        entry = next(e for e in tr["cells"] if "strings" in e)
+        return tr, entry
+
+    def test_code_strings_are_chinese(self):
+        # The Chinese edition's cell is the English one with its strings
+        # translated: a Printf format with \n in the source matches its value.
+        _, entry = self.code_cell_with_strings()
+        en = next(c for c in self.load("notebooks", NOTEBOOK + ".ipynb")["cells"] if c["id"] == entry["id"])
+        zh = next(c for c in self.load("notebooks", "zh", NOTEBOOK + ".ipynb")["cells"] if c["id"] == entry["id"])
+        for english, chinese in entry["strings"].items():
+            quoted = json.dumps(english, ensure_ascii=False)  # Go spells these as JSON does
+            self.assertIn(quoted, "".join(en["source"]))
+            self.assertIn(json.dumps(chinese, ensure_ascii=False), "".join(zh["source"]))
+            self.assertNotIn(quoted, "".join(zh["source"]))
+
+    def test_english_string_changed(self):
+        _, entry = self.code_cell_with_strings()
+        english = next(iter(entry["strings"]))
+        nb = self.load("notebooks", NOTEBOOK + ".ipynb")
+        cell = next(c for c in nb["cells"] if c["id"] == entry["id"])
+        quoted = json.dumps(english, ensure_ascii=False)
+        cell["source"] = "".join(cell["source"]).replace(quoted, quoted[:-1] + ' now"').splitlines(keepends=True)
+        self.save(nb, "notebooks", NOTEBOOK + ".ipynb")
+        self.assertCheckFails(f"{NOTEBOOK}.ipynb, code cell {entry['id']}: translations/zh/{NOTEBOOK}.json translates the string",
+                              "which the cell no longer has")
+
+    def test_string_translation_loses_a_verb(self):
+        tr, entry = self.code_cell_with_strings()
+        english = next(k for k in entry["strings"] if "%" in k)
+        entry["strings"][english] = entry["strings"][english].replace("%", "", 1)
+        self.save(tr, "translations", "zh", NOTEBOOK + ".json")
+        self.assertCheckFails(f"{NOTEBOOK}.ipynb, code cell {entry['id']}: the Chinese of", "gives its arguments")
+
+    def test_string_left_in_english(self):
+        tr, entry = self.code_cell_with_strings()
+        english = next(k for k in entry["strings"] if " " in k.strip())
+        del entry["strings"][english]
+        self.save(tr, "translations", "zh", NOTEBOOK + ".json")
+        self.assertCheckFails(f"{NOTEBOOK}.ipynb, code cell {entry['id']}: the Chinese edition prints English")
+
+    def test_rejected_term(self):
+        glossary = self.load("translations", "zh", "glossary.json")
+        term = next(t for t in glossary["terms"] if t["zh"] == "卷积核")
+        tr = self.load("translations", "zh", NOTEBOOK + ".json")
+        entry = next(e for e in tr["cells"] if "zh" in e)
+        entry["zh"] += "\n" + term["reject"][0]
+        self.save(tr, "translations", "zh", NOTEBOOK + ".json")
+        self.assertCheckFails(f"{NOTEBOOK}.ipynb, markdown cell {entry['id']}: uses {term['reject'][0]!r}, where the glossary")
 
     def test_english_code_changed_until_regenerated(self):
         nb = self.load("notebooks", NOTEBOOK + ".ipynb")

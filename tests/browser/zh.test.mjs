@@ -16,12 +16,13 @@ import { labOnCopyOfNotebooks, menu, openNotebook, root, waitForAllCells } from 
 
 const out = path.join(root, 'build', 'browser-zh');
 const notebook = 'zh/03_preprocess.ipynb';
-// What every cell of 03 prints, in either edition (the code is the same).
+// What the cells of the Chinese 03 print: its strings are Chinese
+// (translations/zh/03_preprocess.json), the numbers the English edition's.
 const outputs = [
-  'after:  (60000, 784) Float32 values',
-  'after  /255: values from 0 to 1',
+  '之后： (60000, 784) Float32 的值',
+  '除以 255 之后：值从 0 到 1',
   'train_label[0] = 5 → [0 0 0 0 0 1 0 0 0 0]',
-  'CNN input: (60000, 28, 28, 1)',
+  'CNN 的输入： (60000, 28, 28, 1)',
 ];
 
 // headings returns the text of the notebook's markdown headings, as a reader
