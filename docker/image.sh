@@ -12,7 +12,7 @@
 #
 # What each step downloads and does not need at run time is removed in the same
 # step (apt lists, pip's cache, the sources and objects gonb, goimports and gopls
-# were built from, module zips). What stays and why is in README.md (Docker).
+# were built from, module zips). What stays and why is in docs/docker.md.
 #
 # Machines whose network intercepts TLS pass their extra CA certificates as the
 # build secret extra_ca (podman/docker build --secret id=extra_ca,src=FILE): a

@@ -3,7 +3,8 @@ package mnistlib
 // The arithmetic the tutorial explains, done by hand in plain Go from a
 // trained layer's weights: one Dense unit's weighted sum, bias and ReLU;
 // softmax; one pixel of a convolution; each layer's parameter count by its
-// formula. Tests check that each equals what the model itself computes.
+// formula (which each kind of layer writes next to its count, Layer.params).
+// Tests check that each equals what the model itself computes.
 
 import (
 	"cmp"
@@ -63,7 +64,7 @@ func denseWeights(m *Model, layer string) (Dense, Array, Array, error) {
 	i, _ := m.layerIndex(layer)
 	d, ok := m.layers[i].(Dense)
 	if !ok || len(ws) != 2 {
-		return Dense{}, Array{}, Array{}, fmt.Errorf("%q is a %s, not a Dense layer", layer, layerType(m.layers[i]))
+		return Dense{}, Array{}, Array{}, fmt.Errorf("%q is a %s, not a Dense layer", layer, m.layers[i].kerasClass())
 	}
 	return d, ws[0], ws[1], nil
 }
@@ -114,7 +115,7 @@ func ConvByHand(m *Model, layer string, image Array, row, col, filter int) (Conv
 	c, ok := m.layers[i].(Conv2D)
 	switch {
 	case !ok:
-		return ConvStep{}, fmt.Errorf("%q is a %s, not a Conv2D layer", layer, layerType(m.layers[i]))
+		return ConvStep{}, fmt.Errorf("%q is a %s, not a Conv2D layer", layer, m.layers[i].kerasClass())
 	case ws[0].Shape[2] != 1:
 		return ConvStep{}, fmt.Errorf("%s by hand: it takes %d channels; the convolution is drawn by hand for a layer with one input channel (the first Conv2D)", layer, ws[0].Shape[2])
 	case len(image.Shape) < 2 || len(image.Data) != image.Shape[0]*image.Shape[1]:
@@ -190,16 +191,10 @@ func (m *Model) ParamFormulas() ([]ParamFormula, error) {
 	rows := make([]ParamFormula, len(m.layers))
 	in := m.input
 	for i, l := range m.layers {
-		// The count is the one the checkpoint check uses (layerParams); the
-		// formula says how it is made.
-		rows[i] = ParamFormula{Name: m.names[i], Params: int(layerParams(l, in))}
-		switch l := l.(type) {
-		case Dense:
-			rows[i].Formula = fmt.Sprintf("%s×%s + %s", thousands(in[0]), thousands(l.Units), thousands(l.Units))
-		case Conv2D:
-			k := l.KernelSize
-			rows[i].Formula = fmt.Sprintf("%d×%d×%d×%d + %d", k[0], k[1], in[2], l.Filters, l.Filters)
-		}
+		// The count is the one the checkpoint check uses; each kind
+		// writes its formula next to it (Layer.params).
+		n, formula := l.params(in)
+		rows[i] = ParamFormula{Name: m.names[i], Formula: formula, Params: int(n)}
 		in = m.outputs[i]
 	}
 	return rows, nil

@@ -784,38 +784,23 @@ type savedLayer struct {
 	Config    json.RawMessage `json:"config"`
 }
 
-// layerTypes makes an empty layer of each class name.
-var layerTypes = map[string]func() Layer{
-	"Dense":        func() Layer { return &Dense{} },
-	"Dropout":      func() Layer { return &Dropout{} },
-	"Conv2D":       func() Layer { return &Conv2D{} },
-	"MaxPooling2D": func() Layer { return &MaxPooling2D{} },
-	"Flatten":      func() Layer { return &Flatten{} },
-}
-
 func (m *Model) spec() modelSpec {
 	s := modelSpec{GraphFunction: m.graphFn != nil, LearningRate: m.LearningRate, Seed: m.Seed}
 	for _, l := range m.layers {
 		config, _ := json.Marshal(l) // plain structs of numbers and strings: cannot fail
-		s.Layers = append(s.Layers, savedLayer{ClassName: layerClass(l), Config: config})
+		s.Layers = append(s.Layers, savedLayer{ClassName: l.kerasClass(), Config: config})
 	}
 	return s
-}
-
-// layerClass is the Go type name of a layer, which is its Keras class name.
-func layerClass(l Layer) string {
-	return strings.TrimPrefix(fmt.Sprintf("%T", l), "mnistlib.")
 }
 
 // layers decodes the saved layers.
 func (s modelSpec) layers() ([]Layer, error) {
 	var ls []Layer
 	for i, sl := range s.Layers {
-		newLayer, ok := layerTypes[sl.ClassName]
+		l, ok := newLayer(sl.ClassName)
 		if !ok {
 			return nil, fmt.Errorf("layer %d: unknown class %q", i+1, sl.ClassName)
 		}
-		l := newLayer()
 		if err := json.Unmarshal(sl.Config, l); err != nil {
 			return nil, fmt.Errorf("layer %d (%s): %w", i+1, sl.ClassName, err)
 		}

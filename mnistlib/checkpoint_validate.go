@@ -237,28 +237,13 @@ func (s modelSpec) params() (int64, error) {
 	}
 	total, in := int64(0), input
 	for i, l := range ls {
-		n := layerParams(l, in)
+		n, _ := l.params(in)
 		if total += n; n > maxParams || total > maxParams {
 			return 0, fmt.Errorf("layer %d (%s) brings the model to more than %d parameters: not a model this workbook saves", i+1, s.Layers[i].ClassName, maxParams)
 		}
 		in = outs[i]
 	}
 	return total, nil
-}
-
-// layerParams is the number of trainable parameters of a layer given its input
-// shape (without the batch axis), capped just above maxParams so that no
-// product overflows: Dense in·units + units, Conv2D kh·kw·channels·filters + filters.
-func layerParams(l Layer, in []int) int64 {
-	const limit = maxParams + 1
-	switch l := l.(type) {
-	case Dense:
-		return min(mulCapped(int64(in[0]), int64(l.Units), limit)+int64(l.Units), limit)
-	case Conv2D:
-		k := mulCapped(int64(l.KernelSize[0])*int64(l.KernelSize[1]), int64(in[2]), limit)
-		return min(mulCapped(k, int64(l.Filters), limit)+int64(l.Filters), limit)
-	}
-	return 0
 }
 
 // mulCapped is a·b for non-negative a and b, or limit when that is larger.

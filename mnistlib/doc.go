@@ -1,48 +1,126 @@
 // Package mnistlib is the library behind the MNIST workbook: the tutorial's Keras
 // lines, in Go, on GoMLX.
 //
-// The data flows in these steps, one file or two each:
+// The data flows through it as through the tutorial: LoadData reads MNIST into
+// Images and Labels; Reshape2D or Reshape4D, Normalize and ToCategorical turn
+// them into the tensors a model takes; a Model is a list of Layers, added one
+// model.Add line at a time, compiled, trained by Fit, saved in a checkpoint,
+// and looked inside; pictures and charts show each step in the notebook.
 //
-//  1. LoadData finds MNIST (a folder, the cache, or a fetch) and reads it into
-//     Images and Labels: load.go, idx.go, npz.go, fetch.go, dataset.go, data.go.
-//  2. Reshape2D / Reshape4D, Normalize and ToCategorical turn them into the
-//     tensors a model takes (preprocess.go); LoadPrepared does all of it. As in
-//     Keras, a model takes the images laid out as its first layer says (an
-//     MLP [N, 784], a CNN [N, 28, 28, 1]) and refuses the other layout.
-//  3. A Model is a list of Layers (Dense, Dropout, Conv2D, MaxPooling2D,
-//     Flatten; layers.go), added one model.Add line at a time as in Keras, or a
-//     GoMLX graph function (FromGraph). It is built into GoMLX graphs on first use
-//     (model.go; the convolution, computed the way measured fastest on each
-//     backend, is in conv.go), trained by Fit with
-//     FitOptions (fit.go), and saved with its layers in a checkpoint
-//     (checkpoint.go), which Fit reuses when nothing changed; a checkpoint
-//     name keeps the other models trained under it too (variants.go).
-//     Fit's Augment option changes each training image a little (augment.go);
-//     checkpoints are written atomically under a lock (lock_*.go).
-//  4. What the notebooks show: summaries (summary.go), history charts that redraw
-//     while training (history.go, chart.go, canvas.go), digits and galleries
-//     (show.go, imagefile.go, pen.go), confusion matrices and mistakes
-//     (evaluation.go), probabilities and saliency maps (probchart.go,
-//     saliency.go), digits from outside MNIST (digitset.go), and the drawing pad
-//     (pad.go, pad.js).
-//  5. Inside a trained model: its weights by layer and every layer's output
-//     (inspect.go), the same arithmetic done by hand in plain Go (byhand.go),
-//     and pictures of it: weight templates, filters and feature maps
-//     (grid.go), units, softmax, a convolution's pixel, the four kinds of
-//     pooling and Flatten (byhandpicture.go), 2-D maps of what layers learned
-//     (digitmap.go), all on picture.go's canvas and palette; a slider that
-//     redraws one (explore.go).
-//  6. How a model learns: the loss of a digit, the gradient of the loss by
-//     GoMLX's autodiff (Model.Gradients) and, for the output layer, by hand;
-//     an MLP run by hand in float64 to nudge one weight (NetByHand); SetWeights
-//     for a step of gradient descent written out; Adam's update written out;
-//     Fit's OnBatchEnd for each step's loss (learn.go), and their pictures
-//     (learnpicture.go).
+// This comment is the package's map: every file of the package (tests aside)
+// is named below once, by concern. TestDocMap, at the repository's root, keeps
+// it true: a new file that is not named here, or a name here whose file is
+// gone, fails it.
 //
-// The tutorial's own models, for the bench, the tests and the notebooks that
-// reuse them (Trained), are in tutorial.go;
-// backend.go chooses XLA or pure Go (and, for XLA, tunes glibc's malloc:
-// malloc_*.go); workbook.go holds what notebooks share; language.go chooses
-// the language of every label drawn (English, or Chinese for notebooks/zh)
-// and holds the Chinese of each.
+// # Data
+//
+//   - data.go: Data, Images, Labels, Digit and Shape, the data sets as the
+//     tutorial prints them.
+//   - dataset.go: the data sets by name (MNIST, Fashion-MNIST) and where each
+//     is looked for.
+//   - load.go: LoadData, LoadDataset and LoadDataFrom: a folder, then the cache,
+//     then a fetch.
+//   - idx.go: LeCun's original IDX files, raw or gzipped, with bounded memory.
+//   - npz.go: Keras' mnist.npz, a zip of four NumPy arrays.
+//   - fetch.go: the cache: its checksums, filling it (Keras' download, else the
+//     Go module proxy) and its checked unpacked copy.
+//   - preprocess.go: Reshape2D, Reshape4D, Normalize, ToCategorical.
+//   - augment.go: FitOptions.Augment's distortions of training images (shifts,
+//     rotations, thickness, elastic, shear…) and their gallery.
+//   - imagefile.go: ReadDigit, a BMP, PNG or JPEG prepared the way MNIST's
+//     digits were, and SaveBMP.
+//   - digitset.go: digits from outside MNIST, read from a folder (ReadOutside,
+//     Kind).
+//
+// # Model and layers
+//
+//   - layers.go: the Layer interface, one model.Add line, and what the kinds
+//     share: activations and kernel initializers by their Keras names.
+//   - layer_dense.go, layer_dropout.go, layer_conv2d.go, layer_maxpooling2d.go,
+//     layer_flatten.go: one kind of layer each (Dense, Dropout, Conv2D,
+//     MaxPooling2D, Flatten), its Keras settings and its graph.
+//   - model.go: Model, NewSequential, Add, Compile, and FromGraph for a GoMLX
+//     graph function; the model built into GoMLX graphs on first use.
+//   - conv.go: the convolution and max pooling as computed, the way measured
+//     fastest on each backend.
+//   - summary.go: Summary, Keras' model.summary().
+//   - tutorial.go: the tutorial's own models and fit options, RobustCNN, and
+//     Trained for notebooks that reuse a model.
+//   - compare.go: the workbook's models by checkpoint name, and the time an
+//     epoch of each takes, for 05 and 09.
+//
+// # Training
+//
+//   - fit.go: Fit with FitOptions (checkpoint reuse, validation, OnBatchEnd),
+//     Evaluate, Predict, and SaveError.
+//   - progress.go: Fit's progress bar, in a notebook or as text.
+//   - history.go: History, its charts, the charts that redraw while training,
+//     and ShowTrainHistory, the tutorial's show_train_history.
+//
+// # Checkpoints
+//
+//   - checkpoint.go: Save, Load and LoadCheckpoint; a save written aside and
+//     swapped in with a journal.
+//   - checkpoint_validate.go: reading a checkpoint anybody may have edited:
+//     regular files only, sizes bounded, the manifest checked before anything
+//     is built.
+//   - variants.go: the other models a checkpoint name keeps (Variants).
+//   - lock_unix.go, lock_other.go: the lock that orders concurrent saves
+//     (flock where it exists, none elsewhere).
+//   - diskspace_statfs.go, diskspace_other.go: the free space Fit checks before
+//     training (where the system tells it).
+//
+// # Looking inside a model, and how it learns
+//
+//   - inspect.go: Array, GetWeights and LayerOutputs, Keras' get_weights and
+//     layer outputs.
+//   - byhand.go: the same arithmetic in plain Go: DenseByHand, SoftmaxByHand,
+//     ConvByHand, ParamFormulas.
+//   - learn.go: the loss by hand, Gradients by GoMLX's autodiff, the output
+//     layer's gradient by hand, SetWeights, an MLP run by hand in float64
+//     (NetByHand), and Adam's update written out.
+//   - evaluation.go: the confusion matrix and the mistakes.
+//   - saliency.go: Saliency, the gradient of the winning score with respect
+//     to the pixels, and its gallery.
+//
+// # Pictures and charts
+//
+//   - picture.go: Picture, what a cell shows with ShowPicture (SVG with a PNG
+//     copy), and the signed palette.
+//   - canvas.go: what charts and pictures draw on: one drawing code for SVG and
+//     PNG, labels as glyph outlines of the bundled fonts.
+//   - chart.go: LineChart and ShowChart.
+//   - probchart.go: a model's ten probabilities per digit (ProbabilityChart).
+//   - show.go: ShowImage, the tutorial's show_image, Show, ShowHTML, SavePNG and
+//     Gallery.
+//   - pen.go: digits drawn by program along pen strokes (DrawStrokes).
+//   - grid.go: grids of small images: weight templates, filters, feature maps.
+//   - byhandpicture.go: the by-hand arithmetic drawn: units, softmax, a
+//     convolution's pixel, pooling, Flatten.
+//   - digitmap.go: 2-D maps (PCA) of what layers learned (DigitMap).
+//   - learnpicture.go: the loss, a gradient and a step of training drawn
+//     (LossPicture, GradientPicture, StepPicture).
+//
+// # Live controls in the notebook's page
+//
+//   - live.go: what the live controls share: whether a browser is there, the
+//     interrupt that ends them, the pings that tell the notebook was closed.
+//   - explore.go: Explore, a slider that redraws a picture in place.
+//   - pad.go: DrawingPad, the drawing pad that the models answer.
+//   - pad.js: the pad's script, run by JupyterLab in the page.
+//
+// # The notebooks, the backend, the language
+//
+//   - workbook.go: what the notebooks share: quick mode, Prepare and
+//     LoadPrepared, CheckpointDir, Check and Must.
+//   - backend.go: the GoMLX backend: XLA on the CPU or a GPU, else pure Go.
+//   - malloc_glibc.go, malloc_other.go: glibc's malloc tuned for XLA's CPU
+//     runtime (Linux with cgo; nothing elsewhere).
+//   - language.go: the language of every label and message (English, or
+//     Chinese for notebooks/zh) and the library's Chinese, zhText.
+//   - words.go: Versus, the words a comparison of two results is said in.
+//   - doc.go: this map.
+//
+// The commands in cmd/mksamples and cmd/mkoutside write the sample images and
+// the outside digits the notebooks read.
 package mnistlib

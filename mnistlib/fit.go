@@ -605,7 +605,7 @@ func (m *Model) checkInput(xs *tensors.Tensor) error {
 // otherwise. Code that feeds several models the same images uses it to pick
 // Reshape4D or Reshape2D.
 func (m *Model) Kind() string {
-	if m.graphFn == nil && len(m.layers) > 0 && len(declaredInput(m.layers[0])) == 3 {
+	if m.graphFn == nil && len(m.layers) > 0 && len(m.layers[0].input()) == 3 {
 		return KindCNN
 	}
 	return KindMLP

@@ -141,7 +141,7 @@ func (m *Model) LayerOutputs(xs *tensors.Tensor) ([]LayerOutput, error) {
 	defer exec.Finalize()
 	outs := make([]LayerOutput, len(m.layers))
 	for i := range outs {
-		outs[i] = LayerOutput{Name: m.names[i], Type: layerType(m.layers[i]),
+		outs[i] = LayerOutput{Name: m.names[i], Type: m.layers[i].kerasClass(),
 			Value: Array{Shape: append([]int{len(x)}, m.outputs[i]...)}}
 	}
 	for start := 0; start < len(x); start += evalBatchSize {
@@ -173,9 +173,6 @@ func (m *Model) eachLayer(scope *model.Scope, x *Node) []*Node {
 	}
 	return outs
 }
-
-// layerType is the layer's Go type name, as Summary prints it: "Dense".
-func layerType(l Layer) string { return strings.TrimPrefix(fmt.Sprintf("%T", l), "mnistlib.") }
 
 // ArrayOf copies a tensor of float32 values (images as the preprocessing
 // functions give them, for one) into an Array.

@@ -2,6 +2,7 @@ package mnistlib
 
 import (
 	"math"
+	"reflect"
 	"testing"
 
 	"github.com/gomlx/compute/dtypes"
@@ -86,6 +87,54 @@ func TestDropout(t *testing.T) {
 			if math.Abs(c.got-c.want) > tol {
 				t.Errorf("rate %g: %s: %.4f, want %.4f ± %.4f", rate, c.what, c.got, c.want, tol)
 			}
+		}
+	}
+}
+
+// Each kind has its own class name, the one Keras spells and a checkpoint
+// records, and its own summary name; a class name makes an empty layer of its
+// kind.
+func TestLayerKinds(t *testing.T) {
+	kinds := []struct {
+		class, name string
+		kind        Layer
+	}{
+		{"Dense", "dense", Dense{}},
+		{"Dropout", "dropout", Dropout{}},
+		{"Conv2D", "conv2d", Conv2D{}},
+		{"MaxPooling2D", "max_pooling2d", MaxPooling2D{}},
+		{"Flatten", "flatten", Flatten{}},
+	}
+	for _, tc := range kinds {
+		if tc.kind.kerasClass() != tc.class || tc.kind.kerasName() != tc.name {
+			t.Errorf("%T: class %q and name %q, want %q and %q", tc.kind, tc.kind.kerasClass(), tc.kind.kerasName(), tc.class, tc.name)
+		}
+		l, ok := newLayer(tc.class)
+		if !ok || reflect.TypeOf(l).Elem() != reflect.TypeOf(tc.kind) {
+			t.Errorf("newLayer(%q) = %T, %v; want a *%T", tc.class, l, ok, tc.kind)
+		}
+	}
+	classes, names := map[string]bool{}, map[string]bool{}
+	for _, k := range layerKinds {
+		if classes[k.kerasClass()] || names[k.kerasName()] {
+			t.Errorf("%T: class %q or name %q is another kind's", k, k.kerasClass(), k.kerasName())
+		}
+		classes[k.kerasClass()], names[k.kerasName()] = true, true
+	}
+	if len(layerKinds) != len(kinds) {
+		t.Errorf("%d kinds in layerKinds, the test knows %d: add the new one above", len(layerKinds), len(kinds))
+	}
+	if l, ok := newLayer("Conv3D"); ok {
+		t.Errorf("newLayer(Conv3D) = %T", l)
+	}
+}
+
+// A crafted Units near the largest int64 counts as too many parameters at
+// its own layer: capped, never overflowed into a negative count.
+func TestDenseParamsCapped(t *testing.T) {
+	for _, units := range []int{math.MaxInt64, math.MaxInt64 - 1, math.MaxInt32} {
+		if n, _ := (Dense{Units: units}).params([]int{784}); n != paramsCap {
+			t.Errorf("Dense{Units: %d} counts %d parameters, want the cap %d", units, n, paramsCap)
 		}
 	}
 }

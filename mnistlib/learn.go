@@ -207,7 +207,7 @@ func CopyNet(m *Model) (NetByHand, error) {
 			n.Layers = append(n.Layers, LayerByHand{Name: m.names[i], Activation: l.Activation, Kernel: ws[0], Bias: ws[1]})
 		case Dropout:
 		default:
-			return NetByHand{}, fmt.Errorf("copy net: layer %s is a %s: only Dense and Dropout layers are run by hand", m.names[i], layerType(l))
+			return NetByHand{}, fmt.Errorf("copy net: layer %s is a %s: only Dense and Dropout layers are run by hand", m.names[i], l.kerasClass())
 		}
 	}
 	if len(n.Layers) == 0 {

@@ -222,22 +222,15 @@ func (m *Model) logits(scope *model.Scope, x *Node) *Node {
 	last := len(m.layers) - 1
 	for i := 0; i <= last; i++ {
 		s := scope.In("%s", m.names[i])
-		switch l := m.layers[i].(type) {
-		case Dense:
-			if i == last {
-				x = l.linear(s, x) // the loss and Predict apply the softmax
-			} else {
-				x = l.build(s, x)
-			}
-		case Conv2D:
-			if m.fusedConv(i) {
-				x = convPool(s, l, x)
-				i++ // the pool is done
-			} else {
-				x = l.build(s, x)
-			}
+		dense, isDense := m.layers[i].(Dense)
+		switch {
+		case i == last && isDense:
+			x = dense.linear(s, x) // the loss and Predict apply the softmax
+		case m.fusedConv(i): // a Conv2D, and the pool after it, done here too
+			x = convPool(s, m.layers[i].(Conv2D), x)
+			i++
 		default:
-			x = l.build(s, x)
+			x = m.layers[i].build(s, x)
 		}
 	}
 	return x

@@ -26,7 +26,7 @@ func (m *Model) LayerSummaries() ([]LayerSummary, error) {
 	}
 	rows := make([]LayerSummary, len(m.layers))
 	for i, l := range m.layers {
-		rows[i] = LayerSummary{Name: m.names[i], Type: strings.TrimPrefix(fmt.Sprintf("%T", l), "mnistlib."),
+		rows[i] = LayerSummary{Name: m.names[i], Type: l.kerasClass(),
 			OutputShape: m.outputs[i], Params: m.paramsUnder("/" + m.names[i] + "/")}
 	}
 	return rows, nil

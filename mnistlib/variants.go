@@ -38,7 +38,7 @@ func variantKey(s modelSpec, f FitParams) string {
 	var layers []string
 	for _, l := range ls {
 		config, _ := json.Marshal(l)
-		layers = append(layers, layerClass(l)+string(config))
+		layers = append(layers, l.kerasClass()+string(config))
 	}
 	b, _ := json.Marshal(struct {
 		Layers       []string

@@ -5,7 +5,7 @@ Python, the gonb binary and gonb's own arguments:
 
     python scripts/gonb_kernel.py /path/to/gonb --kernel {connection_file} [flags]
 
-It works around two bugs of GoNB v0.11.5 (README.md, Notes, says more):
+It works around two bugs of GoNB v0.11.5 (docs/kernel.md says more):
 
 1. GoNB sends every reply on its shell socket, replies to requests that came
    on the control socket (interrupt_request, shutdown_request) included. Its

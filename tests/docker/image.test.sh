@@ -22,7 +22,7 @@
 # Run by scripts/test.sh (make test). First run on a machine (2 cores): base
 # ~3 min, build ~6.5 min, checks under a minute; afterwards the build reuses
 # its layers while the files they copy are unchanged (3 s; after a notebook
-# edit, seconds; after an mnistlib edit, 2-2.5 min; see README.md, Docker).
+# edit, seconds; after an mnistlib edit, 2-2.5 min; see docs/docker.md).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$root"
