@@ -2,7 +2,6 @@ package mnistlib
 
 import (
 	"fmt"
-	"io"
 	"os"
 	"slices"
 	"strings"
@@ -18,9 +17,6 @@ var (
 	backendMu     sync.Mutex
 	backendInUse  compute.Backend
 	backendReason string
-	// Messages receives the lines the library prints for the reader: which
-	// backend runs and why, and whether a checkpoint was loaded or saved.
-	Messages io.Writer = os.Stdout
 )
 
 // Backend returns the compute backend, starting it on first use:
@@ -97,16 +93,16 @@ func chooseBackend() (compute.Backend, string, error) {
 func newBackend(config string) (b compute.Backend, err error) {
 	name, _, _ := strings.Cut(config, ":")
 	if !slices.Contains(compute.List(), name) {
-		return nil, fmt.Errorf("mnistlib: unknown backend %q: choose one of %s", config, strings.Join(slices.Sorted(slices.Values(compute.List())), ", "))
+		return nil, fmt.Errorf("unknown backend %q: choose one of %s", config, strings.Join(slices.Sorted(slices.Values(compute.List())), ", "))
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("mnistlib: starting backend %q: %v", config, r)
+			err = fmt.Errorf("starting backend %q: %v", config, r)
 		}
 	}()
 	b, err = compute.NewWithConfig(config)
 	if err != nil {
-		return nil, fmt.Errorf("mnistlib: starting backend %q: %w", config, err)
+		return nil, fmt.Errorf("starting backend %q: %w", config, err)
 	}
 	if name == "xla" {
 		keepFreedMemory()

@@ -32,13 +32,19 @@ func DenseByHand(m *Model, layer string, x []float32, units []int) ([]UnitStep, 
 	if err != nil {
 		return nil, err
 	}
+	return denseByHand(layer, kernel, bias, d.Activation, x, units)
+}
+
+// denseByHand is DenseByHand from the layer's weights alone: its kernel
+// [inputs, units], its bias [units] and its activation.
+func denseByHand(layer string, kernel, bias Array, activation string, x []float32, units []int) ([]UnitStep, error) {
 	if len(x) != kernel.Shape[0] {
 		return nil, fmt.Errorf("%s by hand: the input has %d values, the layer takes %d", layer, len(x), kernel.Shape[0])
 	}
 	steps := make([]UnitStep, 0, len(units))
 	for _, u := range units {
-		if u < 0 || u >= d.Units {
-			return nil, fmt.Errorf("%s by hand: unit %d: the layer has units 0 to %d", layer, u, d.Units-1)
+		if u < 0 || u >= kernel.Shape[1] {
+			return nil, fmt.Errorf("%s by hand: unit %d: the layer has units 0 to %d", layer, u, kernel.Shape[1]-1)
 		}
 		s := UnitStep{Unit: u, Weights: kernel.Column(u), Products: make([]float32, len(x)), Bias: bias.Data[u]}
 		for i, w := range s.Weights {
@@ -46,7 +52,7 @@ func DenseByHand(m *Model, layer string, x []float32, units []int) ([]UnitStep, 
 			s.Sum += s.Products[i]
 		}
 		s.Score, s.Out = s.Sum+s.Bias, s.Sum+s.Bias
-		if d.Activation == "relu" {
+		if activation == "relu" {
 			s.Out = max(s.Score, 0)
 		}
 		steps = append(steps, s)
@@ -113,28 +119,37 @@ func ConvByHand(m *Model, layer string, image Array, row, col, filter int) (Conv
 	}
 	i, _ := m.layerIndex(layer)
 	c, ok := m.layers[i].(Conv2D)
-	switch {
-	case !ok:
+	if !ok {
 		return ConvStep{}, fmt.Errorf("%q is a %s, not a Conv2D layer", layer, m.layers[i].kerasClass())
-	case ws[0].Shape[2] != 1:
-		return ConvStep{}, fmt.Errorf("%s by hand: it takes %d channels; the convolution is drawn by hand for a layer with one input channel (the first Conv2D)", layer, ws[0].Shape[2])
+	}
+	return convByHand(layer, ws[0], ws[1], c.Activation, image, row, col, filter)
+}
+
+// convByHand is ConvByHand from the layer's weights alone: its kernel
+// [height, width, channels, filters], its bias [filters] and its activation,
+// with 'same' padding (Conv2D's only one).
+func convByHand(layer string, kernel, bias Array, activation string, image Array, row, col, filter int) (ConvStep, error) {
+	filters := kernel.Shape[3]
+	switch {
+	case kernel.Shape[2] != 1:
+		return ConvStep{}, fmt.Errorf("%s by hand: it takes %d channels; the convolution is drawn by hand for a layer with one input channel (the first Conv2D)", layer, kernel.Shape[2])
 	case len(image.Shape) < 2 || len(image.Data) != image.Shape[0]*image.Shape[1]:
 		return ConvStep{}, fmt.Errorf("%s by hand: want one image [height, width, 1], got shape %v", layer, image.Shape)
-	case row < 0 || col < 0 || row >= image.Shape[0] || col >= image.Shape[1] || filter < 0 || filter >= c.Filters:
-		return ConvStep{}, fmt.Errorf("%s by hand: pixel (%d, %d) of filter %d is outside the %d×%d×%d output", layer, row, col, filter, image.Shape[0], image.Shape[1], c.Filters)
+	case row < 0 || col < 0 || row >= image.Shape[0] || col >= image.Shape[1] || filter < 0 || filter >= filters:
+		return ConvStep{}, fmt.Errorf("%s by hand: pixel (%d, %d) of filter %d is outside the %d×%d×%d output", layer, row, col, filter, image.Shape[0], image.Shape[1], filters)
 	}
-	kh, kw := c.KernelSize[0], c.KernelSize[1]
+	kh, kw := kernel.Shape[0], kernel.Shape[1]
 	s := ConvStep{Layer: layer, Row: row, Col: col, Filter: filter, Pad: [2]int{(kh - 1) / 2, (kw - 1) / 2},
-		Input: Array{Shape: image.Shape[:2], Data: image.Data}, Bias: ws[1].Data[filter],
+		Input: Array{Shape: image.Shape[:2], Data: image.Data}, Bias: bias.Data[filter],
 		Kernel: zeros(kh, kw), Map: zeros(image.Shape[0], image.Shape[1])}
 	for k := range s.Kernel.Data {
-		s.Kernel.Data[k] = ws[0].At(k/kw, k%kw, 0, filter)
+		s.Kernel.Data[k] = kernel.At(k/kw, k%kw, 0, filter)
 	}
 	for y := range image.Shape[0] {
 		for x := range image.Shape[1] {
 			patch, products, sum := s.at(y, x)
 			out := sum + s.Bias
-			if c.Activation == "relu" {
+			if activation == "relu" {
 				out = max(out, 0)
 			}
 			s.Map.Data[y*image.Shape[1]+x] = out

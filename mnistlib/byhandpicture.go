@@ -251,6 +251,12 @@ func FlattenView(m *Model, outs []LayerOutput, i int) (FlattenPicture, error) {
 	if err != nil {
 		return FlattenPicture{}, err
 	}
+	return flattenView(formulas, outs, i)
+}
+
+// flattenView is FlattenView from the model's parameter formulas, one per
+// layer as outs lists them.
+func flattenView(formulas []ParamFormula, outs []LayerOutput, i int) (FlattenPicture, error) {
 	for k, o := range outs {
 		if o.Type != "Flatten" || k == 0 || k+1 >= len(outs) {
 			continue

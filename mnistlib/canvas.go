@@ -465,7 +465,7 @@ var fonts struct {
 func loadFonts() {
 	latin, _ := opentype.Parse(goregular.TTF) // embedded, cannot fail
 	fonts.latin = newLabelFont(latin, goregular.TTF)
-	for _, path := range append([]string{os.Getenv("WORKBOOK_CJK_FONT")}, cjkFontPaths...) {
+	for _, path := range append([]string{os.Getenv(envCJKFont)}, cjkFontPaths...) {
 		data, err := os.ReadFile(path)
 		if path == "" || err != nil {
 			continue
@@ -592,4 +592,12 @@ func (p placement) transform() string {
 		turn = " rotate(-90)"
 	}
 	return fmt.Sprintf("translate(%s %s)%s scale(%s)", num(p.x), num(p.y), turn, strconv.FormatFloat(p.k, 'g', 6, 64))
+}
+
+// orDefault returns v, or def when v is zero or negative.
+func orDefault(v, def int) int {
+	if v <= 0 {
+		return def
+	}
+	return v
 }

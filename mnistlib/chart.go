@@ -5,9 +5,6 @@ import (
 	"math"
 	"slices"
 	"strings"
-
-	"github.com/janpfeifer/gonb/gonbui"
-	"github.com/janpfeifer/gonb/gonbui/protocol"
 )
 
 // LineChart is a small self-contained SVG line chart: no JavaScript and no
@@ -49,10 +46,17 @@ func (c LineChart) SVG() string {
 // viewers that drop SVG (nbconvert's SanitizeHTML preprocessor, for one,
 // keeps only PNG and JPEG images).
 func (c LineChart) PNG() ([]byte, error) {
-	cv := newRasterCanvas(orDefault(c.Width, 640), orDefault(c.Height, 360), 2)
+	w, h := c.size()
+	cv := newRasterCanvas(w, h, 2)
 	c.draw(cv)
 	return cv.PNG()
 }
+
+// size is the chart's size in CSS pixels: Width×Height, by default 640×360.
+func (c LineChart) size() (w, h int) { return orDefault(c.Width, 640), orDefault(c.Height, 360) }
+
+// text says in words what the chart shows, for viewers of plain text.
+func (c LineChart) text() string { return fmt.Sprintf(tr("chart: %s"), tr(c.Title)) }
 
 // draw lays the chart out on a canvas: title, grid, axes, lines, legend.
 func (c LineChart) draw(cv canvas) {
@@ -146,7 +150,8 @@ func (l chartLayout) points(s Series) []point {
 // the bottom edge) where no line or dot of the data passes under it; when
 // every one is crossed, the plot narrows and the legend stands to its right.
 func (c LineChart) layout() chartLayout {
-	w, h := float64(orDefault(c.Width, 640)), float64(orDefault(c.Height, 360))
+	cw, ch := c.size()
+	w, h := float64(cw), float64(ch)
 	l := chartLayout{w: w, h: h, left: 64, top: 36}
 	l.pw, l.ph = w-l.left-20, h-l.top-48
 	l.x0, l.x1, l.lo, l.hi = c.extent()
@@ -251,29 +256,4 @@ func trimFloat(v float64) string {
 		return "0"
 	}
 	return s
-}
-
-// ShowChart displays the chart inline in a GoNB notebook, as SVG with a PNG
-// beside it: JupyterLab and its HTML export show the SVG, viewers that drop
-// SVG the PNG. Never as raw HTML, which a sanitized export would escape into
-// text. Outside a notebook it does nothing.
-func ShowChart(c LineChart) { showChartAs("", c) }
-
-// showChartAs shows the chart in the display with the given ID, replacing
-// what that display showed; "" makes a new display.
-func showChartAs(id string, c LineChart) {
-	if !gonbui.IsNotebook {
-		return
-	}
-	data := map[protocol.MIMEType]any{
-		protocol.MIMEImageSVG:  c.SVG(),
-		protocol.MIMETextPlain: fmt.Sprintf(tr("chart: %s"), tr(c.Title)),
-	}
-	if png, err := c.PNG(); err == nil {
-		data[protocol.MIMEImagePNG] = png
-	}
-	w, h := orDefault(c.Width, 640), orDefault(c.Height, 360)
-	display(id, data, map[string]any{
-		string(protocol.MIMEImagePNG): map[string]int{"width": w, "height": h}, // drawn at 2×: show at 1× (gob knows map[string]int)
-	})
 }

@@ -56,7 +56,7 @@ func TestLineChartSVG(t *testing.T) {
 // in its aria-label, and each glyph is defined once however often it is used.
 // A rune that no font has falls back to <text> for its label.
 func TestChartLabelsAsGlyphs(t *testing.T) {
-	c := HistoryChart(History{Accuracy: []float64{0.9, 0.95, 0.97}, ValAccuracy: []float64{0.93, 0.96, 0.965}}, "accuracy", true)
+	c := tutorialAccuracyChart(History{Accuracy: []float64{0.9, 0.95, 0.97}, ValAccuracy: []float64{0.93, 0.96, 0.965}})
 	mixed := LineChart{Title: "validation accuracy · 验证准确率", XLabel: "epoch · 训练次数", YLabel: "accuracy · 准确率",
 		Series: []Series{{Name: "MLP <dense> & \"dropout\"", Values: []float64{0.9, 0.95}}}}
 	odd := c
@@ -302,8 +302,8 @@ func fmtFloats(v []float64) string {
 // After the first epoch a live chart has one point per line: it must draw.
 func TestChartOfOneEpoch(t *testing.T) {
 	h := History{Loss: []float64{0.5}, Accuracy: []float64{0.8}, ValLoss: []float64{0.4}, ValAccuracy: []float64{0.9}}
-	for _, metric := range []string{"accuracy", "loss"} {
-		c := HistoryChart(h, metric, true)
+	accuracy, loss := fitCharts(h)
+	for metric, c := range map[string]LineChart{"accuracy": accuracy, "loss": loss} {
 		if svg := c.SVG(); !strings.Contains(svg, "<svg") {
 			t.Errorf("%s: no SVG", metric)
 		}
@@ -344,7 +344,7 @@ func TestNoNegativeZero(t *testing.T) {
 	}
 	// A loss chart whose validation loss comes down to 0: the y axis starts
 	// below 0 and its labels are plain numbers.
-	c := HistoryChart(History{Loss: []float64{0.30, 0.08, 0.02, 0.004}, ValLoss: []float64{0.10, 0.04, 0.01, 0}}, "loss", false)
+	c := HistoryChart(History{Loss: []float64{0.30, 0.08, 0.02, 0.004}, ValLoss: []float64{0.10, 0.04, 0.01, 0}}, "loss")
 	doc := parseSVG(t, c.SVG())
 	for _, l := range append(doc.labels, doc.texts...) {
 		if strings.HasPrefix(l, "-0") && strings.Trim(l, "-0.") == "" {

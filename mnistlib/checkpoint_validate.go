@@ -253,16 +253,3 @@ func mulCapped(a, b, limit int64) int64 {
 	}
 	return min(a*b, limit)
 }
-
-// check refuses a history whose series do not line up epoch by epoch: charts
-// and notebooks read them side by side.
-func (h History) check() error {
-	n := len(h.Loss)
-	for name, s := range map[string][]float64{"accuracy": h.Accuracy, "val_loss": h.ValLoss, "val_accuracy": h.ValAccuracy,
-		"seconds": h.Seconds, "feed_seconds": h.FeedSeconds} {
-		if len(s) != n && (name == "accuracy" || len(s) > 0) {
-			return fmt.Errorf("history: %d values of %s for %d epochs of loss", len(s), name, n)
-		}
-	}
-	return nil
-}

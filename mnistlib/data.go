@@ -5,6 +5,13 @@ import (
 	"strings"
 )
 
+// Image geometry and number of classes of MNIST.
+const (
+	ImageSize  = 28
+	InputSize  = ImageSize * ImageSize
+	NumClasses = 10
+)
+
 // Data is MNIST as Keras' mnist.load_data() returns it:
 // (train_image, train_label), (test_image, test_label).
 type Data struct {

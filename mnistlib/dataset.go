@@ -25,7 +25,7 @@ const kerasBase = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
 var MNIST = &Dataset{
 	Name:       "mnist",
 	Title:      "MNIST handwritten digits",
-	EnvDir:     "MNIST_DIR",
+	EnvDir:     envMNISTDir,
 	ClassNames: []string{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"},
 	BaseURL:    kerasBase,
 	Downloads:  []string{npzName},
@@ -47,7 +47,7 @@ var MNIST = &Dataset{
 var FashionMNIST = &Dataset{
 	Name:   "fashion",
 	Title:  "Fashion-MNIST",
-	EnvDir: "FASHION_MNIST_DIR",
+	EnvDir: envFashionMNISTDir,
 	ClassNames: []string{"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
 		"Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"},
 	SystemDirs: []string{"/usr/share/datasets/fashion-mnist"},

@@ -27,7 +27,7 @@ type DigitSet struct {
 func ReadDigitFolder(dir string) (DigitSet, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return DigitSet{}, fmt.Errorf("mnistlib: reading the digit folder: %w", err)
+		return DigitSet{}, fmt.Errorf("read digit folder: %w", err)
 	}
 	set := DigitSet{Images: Images{Rows: ImageSize, Cols: ImageSize}}
 	for _, e := range entries { // os.ReadDir sorts by name
@@ -42,7 +42,7 @@ func ReadDigitFolder(dir string) (DigitSet, error) {
 		set.Add(d, label, e.Name(), source)
 	}
 	if set.Images.N == 0 {
-		return DigitSet{}, fmt.Errorf("mnistlib: %s holds no digit pictures named LABEL-SOURCE-N.png", dir)
+		return DigitSet{}, fmt.Errorf("read digit folder: %s holds no digit pictures named LABEL-SOURCE-N.png", dir)
 	}
 	return set, nil
 }

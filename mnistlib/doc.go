@@ -15,7 +15,8 @@
 // # Data
 //
 //   - data.go: Data, Images, Labels, Digit and Shape, the data sets as the
-//     tutorial prints them.
+//     tutorial prints them, and MNIST's geometry (ImageSize, InputSize,
+//     NumClasses).
 //   - dataset.go: the data sets by name (MNIST, Fashion-MNIST) and where each
 //     is looked for.
 //   - load.go: LoadData, LoadDataset and LoadDataFrom: a folder, then the cache,
@@ -59,12 +60,19 @@
 //
 // # Checkpoints
 //
-//   - checkpoint.go: Save, Load and LoadCheckpoint; a save written aside and
-//     swapped in with a journal.
+//   - checkpoint.go: Save, Load, LoadWeights and LoadCheckpoint, and the
+//     checkpoints' names and folder (CheckpointDir).
+//   - checkpoint_format.go: what a checkpoint holds: model.json (the model's
+//     description, its history, the list of variables, the checksum) and
+//     weights.bin.
+//   - checkpoint_swap.go: a save written aside and swapped in with a journal,
+//     under the lock that orders saves and loads.
 //   - checkpoint_validate.go: reading a checkpoint anybody may have edited:
 //     regular files only, sizes bounded, the manifest checked before anything
 //     is built.
 //   - variants.go: the other models a checkpoint name keeps (Variants).
+//   - atomicwrite.go: a file written whole or not at all, synced (a
+//     checkpoint's files, the data cache's).
 //   - lock_unix.go, lock_other.go: the lock that orders concurrent saves
 //     (flock where it exists, none elsewhere).
 //   - diskspace_statfs.go, diskspace_other.go: the free space Fit checks before
@@ -85,14 +93,18 @@
 //
 // # Pictures and charts
 //
-//   - picture.go: Picture, what a cell shows with ShowPicture (SVG with a PNG
-//     copy), and the signed palette.
+//   - picture.go: Picture, what a cell shows with ShowPicture, rendered as SVG
+//     with a PNG copy (PictureSVG, PicturePNG), and the signed palette.
 //   - canvas.go: what charts and pictures draw on: one drawing code for SVG and
 //     PNG, labels as glyph outlines of the bundled fonts.
-//   - chart.go: LineChart and ShowChart.
+//   - chart.go: LineChart, rendered as SVG and PNG.
 //   - probchart.go: a model's ten probabilities per digit (ProbabilityChart).
-//   - show.go: ShowImage, the tutorial's show_image, Show, ShowHTML, SavePNG and
-//     Gallery.
+//   - show.go: showing in the notebook, where the drawings become a cell's
+//     outputs: Show, ShowImage (the tutorial's show_image), ShowHTML,
+//     ShowChart, ShowPicture, ShowProbabilities, and the displays that are
+//     redrawn in place.
+//   - gallery.go: Digit.Image, Gallery (digits in a grid, captioned, the
+//     mistakes framed) and SavePNG.
 //   - pen.go: digits drawn by program along pen strokes (DrawStrokes).
 //   - grid.go: grids of small images: weight templates, filters, feature maps.
 //   - byhandpicture.go: the by-hand arithmetic drawn: units, softmax, a
@@ -104,15 +116,18 @@
 // # Live controls in the notebook's page
 //
 //   - live.go: what the live controls share: whether a browser is there, the
-//     interrupt that ends them, the pings that tell the notebook was closed.
+//     interrupt that ends them, their line to the page through GoNB's comms,
+//     the pings that tell the notebook was closed.
 //   - explore.go: Explore, a slider that redraws a picture in place.
 //   - pad.go: DrawingPad, the drawing pad that the models answer.
 //   - pad.js: the pad's script, run by JupyterLab in the page.
 //
 // # The notebooks, the backend, the language
 //
-//   - workbook.go: what the notebooks share: quick mode, Prepare and
-//     LoadPrepared, CheckpointDir, Check and Must.
+//   - workbook.go: what the notebooks share: the environment variables the
+//     library reads, quick mode, Prepare and LoadPrepared, Check and Must.
+//   - messages.go: Messages, where the lines for the reader go, and the paths
+//     they name as the reader sees them.
 //   - backend.go: the GoMLX backend: XLA on the CPU or a GPU, else pure Go.
 //   - malloc_glibc.go, malloc_other.go: glibc's malloc tuned for XLA's CPU
 //     runtime (Linux with cgo; nothing elsewhere).

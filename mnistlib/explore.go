@@ -20,9 +20,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/janpfeifer/gonb/gonbui"
 	"github.com/janpfeifer/gonb/gonbui/comms"
-	"github.com/janpfeifer/gonb/gonbui/protocol"
 	"github.com/janpfeifer/gonb/gonbui/widgets"
 )
 
@@ -45,7 +43,7 @@ func Explore(label string, lo, hi, value int, draw func(i int) (Picture, error))
 	case value < lo || value > hi:
 		return fmt.Errorf("explore: the starting value %d is outside the slider's %d to %d", value, lo, hi)
 	}
-	if !inJupyterLab() {
+	still := func() error {
 		p, err := draw(value)
 		if err != nil {
 			return fmt.Errorf("explore: %s: %w", exploreLabel(label, value), err)
@@ -59,9 +57,7 @@ func Explore(label string, lo, hi, value int, draw func(i int) (Picture, error))
 		return nil
 	}
 	// An interrupt leaves the last picture, without the slider.
-	ctx, stop := interruptContext()
-	defer stop()
-	return exploreLive(ctx, label, lo, hi, value, draw)
+	return runControl(still, func(ctx context.Context) error { return exploreLive(ctx, label, lo, hi, value, draw) })
 }
 
 // exploreLabel is the label with the value shown, in the workbook's
@@ -176,28 +172,22 @@ func (s *exploreSession) moveTo(v int) {
 
 // exploreLive shows the slider and the picture, and serves them.
 func exploreLive(ctx context.Context, label string, lo, hi, value int, draw func(int) (Picture, error)) error {
-	id := "mnist_explore_" + gonbui.UniqueId()
-	address := "/mnistlib/explore/" + id
-	pongs := comms.Listen[string](address + "/pong") // GoNB installs its connection in the page now
-	// Sync returns once GoNB has handled the subscription, connection included
-	// (it waits up to 3 s for the browser), so the script finds gonb_comm.
-	gonbui.Sync()
-	labelID, controlID, pictureID, slotID := id+"_label", id+"_control", id+"_picture", id+"_slot"
-	text := func(displayID, s string) {
-		display(displayID, map[protocol.MIMEType]any{protocol.MIMETextPlain: s}, nil)
-	}
+	line := newLiveLine("explore")
+	pongAddress := line.address + "/pong"
+	pongs := line.listen(pongAddress)
+	labelID, controlID, pictureID, slotID := line.id+"_label", line.id+"_control", line.id+"_picture", line.id+"_slot"
 	show := func(v int) {
 		err := drawSafely(draw, v, func(p Picture) {
-			text(labelID, exploreLabel(label, v))
+			showTextAs(labelID, exploreLabel(label, v))
 			showPictureAs(pictureID, p)
 		})
 		if err != nil {
-			text(labelID, exploreLabel(label, v))
-			text(pictureID, fmt.Sprintf(tr("(no picture for %s: %v)"), exploreLabel(label, v), err))
+			showTextAs(labelID, exploreLabel(label, v))
+			showTextAs(pictureID, fmt.Sprintf(tr("(no picture for %s: %v)"), exploreLabel(label, v), err))
 		}
 	}
-	text(labelID, exploreLabel(label, value))
-	display(controlID, map[protocol.MIMEType]any{protocol.MIMETextHTML: exploreHTML(id, slotID, address+"/ping", address+"/pong", lo, hi)}, nil)
+	showTextAs(labelID, exploreLabel(label, value))
+	showHTMLAs(controlID, exploreHTML(line.id, slotID, line.pingAddress(), pongAddress, lo, hi))
 	show(value)
 
 	// GoNB's slider, put into the row above. Done returns once the page has
@@ -220,23 +210,20 @@ func exploreLive(ctx context.Context, label string, lo, hi, value int, draw func
 	case <-ctx.Done():
 		why = whyInterrupted
 	case <-hello.C:
-		text(controlID, fmt.Sprintf(tr("(the slider, %d to %d, got no answer from the browser: it needs this notebook open in JupyterLab)"), lo, hi))
-		gonbui.Sync()
+		showTextAs(controlID, fmt.Sprintf(tr("(the slider, %d to %d, got no answer from the browser: it needs this notebook open in JupyterLab)"), lo, hi))
 		return nil
 	}
 	if why == "" {
 		s := &exploreSession{
-			lo: lo, hi: hi, values: values.C, pongs: pongs.C, show: show, shown: value,
-			alive:     keepAlive{ping: func(n int) { comms.Send(address+"/ping", n) }, lostAfter: liveLostAfter},
-			pingEvery: livePingEvery,
+			lo: lo, hi: hi, values: values.C, pongs: pongs, show: show, shown: value,
+			alive: line.keepAlive(), pingEvery: livePingEvery,
 		}
 		why = s.serve(ctx)
 	}
 	// The slider and its script must not stay in the notebook: the label and
 	// the last picture do.
-	text(controlID, "")
-	fmt.Fprintf(Messages, tr("slider closed: %s")+"\n", tr(why))
-	gonbui.Sync()
+	showTextAs(controlID, "")
+	liveClosed("slider closed: %s", why)
 	return nil
 }
 

@@ -53,12 +53,12 @@ func (l *Loader) verifyAll(paths ...string) error {
 	for _, p := range paths {
 		f, err := os.Open(p)
 		if err != nil {
-			return fmt.Errorf("mnistlib: %w", err)
+			return err
 		}
 		err = l.checkSum(f, filepath.Base(p), io.Discard)
 		f.Close()
 		if err != nil {
-			return fmt.Errorf("mnistlib: %s: %w; delete it and run again to fetch a fresh copy", p, err)
+			return fmt.Errorf("%s: %w; delete it and run again to fetch a fresh copy", p, err)
 		}
 	}
 	return nil
@@ -80,7 +80,7 @@ func (l *Loader) checkSum(r io.Reader, name string, w io.Writer) error {
 // fetch fills the cache: the standard download first, then the Go module.
 func (l *Loader) fetch() error {
 	if err := os.MkdirAll(l.CacheDir, 0o755); err != nil {
-		return fmt.Errorf("mnistlib: cannot create the cache folder: %w; set %s to a writable folder", err, EnvCache)
+		return fmt.Errorf("cannot create the cache folder: %w; set %s to a writable folder", err, EnvCache)
 	}
 	var errs []error
 	if l.BaseURL != "" {
@@ -100,7 +100,7 @@ func (l *Loader) fetch() error {
 		}
 		errs = append(errs, err)
 	}
-	return fmt.Errorf("mnistlib: could not fetch %s into %s: %w\nfix: put its four IDX files (.gz or raw) in a folder and set %s to it",
+	return fmt.Errorf("could not fetch %s into %s: %w\nfix: put its four IDX files (.gz or raw) in a folder and set %s to it",
 		l.Dataset.Title, l.CacheDir, errors.Join(errs...), l.Dataset.EnvDir)
 }
 
@@ -169,23 +169,13 @@ func (l *Loader) copyVerified(src string) error {
 	return nil
 }
 
-// saveVerified writes r into the cache as name, atomically: it goes to a
-// temporary file first and is renamed only once its checksum is right, so an
-// interrupted or bad fetch never leaves a half-written file under name.
+// saveVerified writes r into the cache as name, atomically (writeFileAtomic):
+// it is renamed into place only once its checksum is right, so an interrupted
+// or bad fetch never leaves a half-written file under name.
 func (l *Loader) saveVerified(r io.Reader, name string) error {
-	tmp, err := os.CreateTemp(l.CacheDir, "."+name+".*.part")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // a no-op once renamed
-	err = l.checkSum(r, name, tmp)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), filepath.Join(l.CacheDir, name))
+	return writeFileAtomic(filepath.Join(l.CacheDir, name), func(w io.Writer) error {
+		return l.checkSum(r, name, w)
+	})
 }
 
 func (l *Loader) logf(format string, args ...any) {
@@ -339,7 +329,7 @@ func readUnpackedIDX(path string, magic uint32, want unpackedFile) ([]int, []byt
 }
 
 // writeUnpacked writes d into dir as the four IDX files and then the record
-// naming sources, each file atomically (a temporary file renamed into place).
+// naming sources, each file atomically (writeFileAtomic).
 // Errors are ignored: without a copy the next load just unpacks again.
 func writeUnpacked(dir string, d *Data, sources map[string]string) {
 	man := unpackedManifest{Format: unpackedFormat, Sources: sources}
@@ -353,7 +343,14 @@ func writeUnpacked(dir string, d *Data, sources map[string]string) {
 			header, data = idxHeader(idxImagesMagic, s.Images.N, s.Images.Rows, s.Images.Cols), s.Images.Pix
 		}
 		crc := crc32.Update(crc32.Checksum(header, castagnoli), castagnoli, data)
-		if writeFileAtomic(dir, name, header, data) != nil {
+		write := func(w io.Writer) error {
+			if _, err := w.Write(header); err != nil {
+				return err
+			}
+			_, err := w.Write(data)
+			return err
+		}
+		if writeFileAtomic(filepath.Join(dir, name), write) != nil {
 			return
 		}
 		man.Files = append(man.Files, unpackedFile{Name: name, Bytes: int64(len(header) + len(data)), CRC32C: crc})
@@ -362,25 +359,5 @@ func writeUnpacked(dir string, d *Data, sources map[string]string) {
 	if err != nil {
 		return
 	}
-	_ = writeFileAtomic(dir, unpackedRecord, append(rec, '\n'))
-}
-
-// writeFileAtomic writes the concatenated parts to dir/name through a
-// temporary file, so that no reader ever sees a half-written file.
-func writeFileAtomic(dir, name string, parts ...[]byte) error {
-	tmp, err := os.CreateTemp(dir, "."+name+".*.part")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // a no-op once renamed
-	for _, p := range parts {
-		if _, err := tmp.Write(p); err != nil {
-			tmp.Close()
-			return err
-		}
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), filepath.Join(dir, name))
+	_ = writeBytesAtomic(filepath.Join(dir, unpackedRecord), append(rec, '\n'))
 }

@@ -109,7 +109,12 @@ func Filters(m *Model, layer string) (Grid, error) {
 	if len(ws) != 2 || len(ws[0].Shape) != 4 {
 		return Grid{}, fmt.Errorf("%q has no convolution kernels: Filters draws a Conv2D layer", layer)
 	}
-	k := ws[0].Shape // [kh, kw, channels, filters]
+	return filterGrid(layer, ws[0]), nil
+}
+
+// filterGrid is Filters of a kernel [height, width, channels, filters].
+func filterGrid(layer string, kernel Array) Grid {
+	k := kernel.Shape
 	g := Grid{Title: fmt.Sprintf(tr("%s: its %d learned %d×%d filters"), layer, k[3], k[0], k[1]), Signed: true, Scale: tr("weight"), Cell: 40}
 	if k[2] > 1 {
 		g.Title += fmt.Sprintf(tr(" (input channel 0 of %d)"), k[2])
@@ -117,12 +122,12 @@ func Filters(m *Model, layer string) (Grid, error) {
 	for f := range k[3] {
 		a := zeros(k[0], k[1])
 		for i := range a.Data {
-			a.Data[i] = ws[0].At(i/k[1], i%k[1], 0, f)
+			a.Data[i] = kernel.At(i/k[1], i%k[1], 0, f)
 		}
 		g.Images = append(g.Images, a)
 		g.Captions = append(g.Captions, fmt.Sprintf(tr("filter %d"), f))
 	}
-	return g, nil
+	return g
 }
 
 // FeatureMaps draws what the layer named layer (a Conv2D or a MaxPooling2D)

@@ -8,8 +8,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-
-	"github.com/janpfeifer/gonb/gonbui"
 )
 
 // History holds one value per epoch, like Keras' History.history.
@@ -35,26 +33,37 @@ func (h *History) append(o History) {
 }
 
 // HistoryChart plots a metric of the history ("accuracy" or "loss") for the
-// training and validation rows, against epochs. zh gives the Chinese labels
-// (the tutorial's 训练准确率, 验证准确率, 训练历史, 训练次数, 准确率; 训练损失,
-// 验证损失, 损失 in their style).
-func HistoryChart(h History, metric string, zh bool) LineChart {
+// training and validation rows, against epochs. Its labels are English and
+// drawn in the workbook's language (see Language), as every chart's are.
+func HistoryChart(h History, metric string) LineChart {
 	train, val := h.Accuracy, h.ValAccuracy
-	if metric == "loss" {
-		train, val = h.Loss, h.ValLoss
-	}
-	label := func(s string) string {
-		if zh {
-			return zhOf(s)
-		}
-		return s
-	}
 	title := "Training history" // the tutorial's title for its accuracy chart
 	if metric == "loss" {
+		train, val = h.Loss, h.ValLoss
 		title = "Training history: loss" // two charts of one cell, two titles
 	}
-	return LineChart{Title: label(title), XLabel: label("epoch"), YLabel: label(metric),
-		Series: []Series{{Name: label("train " + metric), Values: train}, {Name: label("validation " + metric), Values: val}}}
+	return LineChart{Title: title, XLabel: "epoch", YLabel: metric,
+		Series: []Series{{Name: "train " + metric, Values: train}, {Name: "validation " + metric, Values: val}}}
+}
+
+// The labels of the tutorial's accuracy chart, as its show_train_history
+// writes them. Fit draws that chart as the tutorial shows it, in Chinese in
+// both editions: a chart's labels go through tr (see Language), which leaves
+// Chinese as it is. The Chinese edition's words for the same English labels
+// are these (zhText).
+const (
+	tutorialChartTitle    = "训练历史"
+	tutorialEpoch         = "训练次数"
+	tutorialAccuracy      = "准确率"
+	tutorialTrainAccuracy = "训练准确率"
+	tutorialValAccuracy   = "验证准确率"
+)
+
+// tutorialAccuracyChart is the tutorial's accuracy chart: HistoryChart's, in
+// the tutorial's words.
+func tutorialAccuracyChart(h History) LineChart {
+	return LineChart{Title: tutorialChartTitle, XLabel: tutorialEpoch, YLabel: tutorialAccuracy,
+		Series: []Series{{Name: tutorialTrainAccuracy, Values: h.Accuracy}, {Name: tutorialValAccuracy, Values: h.ValAccuracy}}}
 }
 
 // summary says in a few words how far the history went: "10 epochs, validation
@@ -122,10 +131,10 @@ type liveCharts struct{ accuracy, loss string }
 var lastLive *liveCharts
 
 func newLiveCharts() *liveCharts {
-	if !gonbui.IsNotebook {
+	if !inNotebook() {
 		return nil
 	}
-	lastLive = &liveCharts{accuracy: "accuracy_" + gonbui.UniqueID(), loss: "loss_" + gonbui.UniqueID()}
+	lastLive = &liveCharts{accuracy: newDisplayID("accuracy"), loss: newDisplayID("loss")}
 	return lastLive
 }
 
@@ -173,7 +182,21 @@ func (l *liveCharts) update(h History) {
 
 // fitCharts are the charts Fit draws: the tutorial's accuracy chart, in
 // Chinese in both editions, and beside it the loss chart, in the workbook's
-// language (see Language).
+// language.
 func fitCharts(h History) (accuracy, loss LineChart) {
-	return HistoryChart(h, "accuracy", true), HistoryChart(h, "loss", Language() == "zh")
+	return tutorialAccuracyChart(h), HistoryChart(h, "loss")
+}
+
+// check refuses a history whose series do not line up epoch by epoch (a
+// checkpoint's, before Load takes it): charts and notebooks read them side by
+// side.
+func (h History) check() error {
+	n := len(h.Loss)
+	for name, s := range map[string][]float64{"accuracy": h.Accuracy, "val_loss": h.ValLoss, "val_accuracy": h.ValAccuracy,
+		"seconds": h.Seconds, "feed_seconds": h.FeedSeconds} {
+		if len(s) != n && (name == "accuracy" || len(s) > 0) {
+			return fmt.Errorf("history: %d values of %s for %d epochs of loss", len(s), name, n)
+		}
+	}
+	return nil
 }

@@ -28,6 +28,33 @@ func TestSecondsPerEpoch(t *testing.T) {
 	}
 }
 
+// Fit's charts: the tutorial's accuracy chart, Chinese in both editions, and
+// the loss chart in the workbook's language.
+func TestHistoryChartLabels(t *testing.T) {
+	h := History{Accuracy: []float64{0.9, 0.95}, ValAccuracy: []float64{0.92, 0.93}, Loss: []float64{0.3, 0.2}, ValLoss: []float64{0.25, 0.24}}
+	tutorial := []string{"训练准确率", "验证准确率", "训练历史", "训练次数", "准确率"}
+	for lang, lossWords := range map[string][]string{
+		"en": {"train loss", "validation loss", "epoch"},
+		"zh": {"训练损失", "验证损失", "训练次数"},
+	} {
+		t.Setenv("WORKBOOK_LANG", lang)
+		accuracy, loss := fitCharts(h)
+		for _, w := range tutorial {
+			if !strings.Contains(accuracy.SVG(), w) {
+				t.Errorf("%s: the accuracy chart lacks %q", lang, w)
+			}
+		}
+		for _, w := range lossWords {
+			if !strings.Contains(loss.SVG(), w) {
+				t.Errorf("%s: the loss chart lacks %q", lang, w)
+			}
+		}
+	}
+	if g := h.Gap(); g < 0.0199 || g > 0.0201 {
+		t.Errorf("gap %v, want 0.02", g)
+	}
+}
+
 // randomDigits are n images of random pixels with random labels: enough to
 // time training steps on.
 func randomDigits(n int) Subset {

@@ -37,24 +37,24 @@ func readIDXLabels(path string) (Labels, error) {
 func readIDX(path string, wantMagic uint32) (dims []int, data []byte, err error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, nil, fmt.Errorf("mnistlib: %w", err)
+		return nil, nil, err
 	}
 	defer f.Close()
 	var r io.Reader = bufio.NewReaderSize(f, 1<<20)
 	if strings.HasSuffix(path, ".gz") {
 		gz, err := gzip.NewReader(r)
 		if err != nil {
-			return nil, nil, fmt.Errorf("mnistlib: %s: not a readable gzip file (%v): the download is damaged; delete it and fetch it again", path, err)
+			return nil, nil, fmt.Errorf("%s: not a readable gzip file (%v): the download is damaged; delete it and fetch it again", path, err)
 		}
 		defer gz.Close()
 		r = gz
 	}
 	dims, data, err = decodeIDX(r, wantMagic)
 	if err != nil {
-		return nil, nil, fmt.Errorf("mnistlib: %s: %w", path, err)
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if err := readToEnd(r); err != nil {
-		return nil, nil, fmt.Errorf("mnistlib: %s: %w", path, err)
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return dims, data, nil
 }

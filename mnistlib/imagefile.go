@@ -25,27 +25,27 @@ const MaxDigitPixels = 16 << 20
 func ReadDigit(path string) (Digit, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return Digit{}, fmt.Errorf("mnistlib: cannot read the image: %w", err)
+		return Digit{}, fmt.Errorf("read digit: %w", err)
 	}
 	defer f.Close()
 	cfg, format, err := image.DecodeConfig(f)
 	if err == nil && (cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width*cfg.Height > MaxDigitPixels) {
-		return Digit{}, fmt.Errorf("mnistlib: %s: the %s image says it is %d×%d pixels; ReadDigit takes at most %d megapixels: scale the picture down",
+		return Digit{}, fmt.Errorf("read digit %s: the %s image says it is %d×%d pixels; ReadDigit takes at most %d megapixels: scale the picture down",
 			path, format, cfg.Width, cfg.Height, MaxDigitPixels>>20)
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return Digit{}, fmt.Errorf("mnistlib: %s: %w", path, err)
+		return Digit{}, fmt.Errorf("read digit %s: %w", path, err)
 	}
 	img, format, err := image.Decode(f)
 	if errors.Is(err, image.ErrFormat) {
-		return Digit{}, fmt.Errorf("mnistlib: %s: not a BMP, PNG or JPEG image; save the drawing in one of those formats", path)
+		return Digit{}, fmt.Errorf("read digit %s: not a BMP, PNG or JPEG image; save the drawing in one of those formats", path)
 	}
 	if err != nil {
-		return Digit{}, fmt.Errorf("mnistlib: %s: damaged %s image (%v); export it again", path, format, err)
+		return Digit{}, fmt.Errorf("read digit %s: damaged %s image (%v); export it again", path, format, err)
 	}
 	d, err := DigitFromImage(img)
 	if err != nil {
-		return Digit{}, fmt.Errorf("mnistlib: %s: %w", path, err)
+		return Digit{}, fmt.Errorf("read digit %s: %w", path, err)
 	}
 	return d, nil
 }
@@ -272,15 +272,15 @@ func centre(g *image.Gray) Digit {
 // 9.bmp: white digit on black, 28×28.
 func SaveBMP(d Digit, path string) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return fmt.Errorf("mnistlib: %w", err)
+		return fmt.Errorf("save BMP: %w", err)
 	}
 	f, err := os.Create(path)
 	if err != nil {
-		return fmt.Errorf("mnistlib: %w", err)
+		return fmt.Errorf("save BMP: %w", err)
 	}
 	if err := bmp.Encode(f, d.Image(1)); err != nil {
 		f.Close()
-		return fmt.Errorf("mnistlib: writing %s: %w", path, err)
+		return fmt.Errorf("save BMP %s: %w", path, err)
 	}
 	return f.Close()
 }

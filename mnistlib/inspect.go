@@ -178,11 +178,11 @@ func (m *Model) eachLayer(scope *model.Scope, x *Node) []*Node {
 // functions give them, for one) into an Array.
 func ArrayOf(t *tensors.Tensor) (Array, error) {
 	if t == nil {
-		return Array{}, fmt.Errorf("ArrayOf: the tensor is nil")
+		return Array{}, fmt.Errorf("array of: the tensor is nil")
 	}
 	data, err := tensors.CopyFlatData[float32](t)
 	if err != nil {
-		return Array{}, fmt.Errorf("ArrayOf: %w (want float32 values)", err)
+		return Array{}, fmt.Errorf("array of: %w (want float32 values)", err)
 	}
 	return Array{Shape: t.Shape().Dimensions, Data: data}, nil
 }

@@ -24,13 +24,13 @@ import (
 // English, as Keras prints them; and the accuracy chart Fit draws is the
 // tutorial's, in Chinese, in either language.
 func Language() string {
-	switch lang := strings.ToLower(strings.TrimSpace(os.Getenv("WORKBOOK_LANG"))); {
+	switch lang := strings.ToLower(strings.TrimSpace(os.Getenv(envLang))); {
 	case lang == "zh" || strings.HasPrefix(lang, "zh-") || strings.HasPrefix(lang, "zh_"):
 		return "zh"
 	case lang == "en" || strings.HasPrefix(lang, "en-") || strings.HasPrefix(lang, "en_"):
 		return "en"
 	}
-	if dir := os.Getenv("GONB_DIR"); dir != "" && filepath.Base(dir) == "zh" {
+	if dir := os.Getenv(envGoNBDir); dir != "" && filepath.Base(dir) == "zh" {
 		return "zh"
 	}
 	if wd, err := os.Getwd(); err == nil && filepath.Base(wd) == "zh" {
@@ -47,11 +47,6 @@ func tr(s string) string {
 	if Language() != "zh" {
 		return s
 	}
-	return zhOf(s)
-}
-
-// zhOf is s's Chinese entry, or s.
-func zhOf(s string) string {
 	if z, ok := zhText[s]; ok {
 		return z
 	}
@@ -62,15 +57,15 @@ func zhOf(s string) string {
 // with the same verbs in the same order. Its words are the tutorial's: 权重,
 // 偏差, 神经单元, 卷积核 (also called 滤镜), 特征图, 填充, 训练次数.
 var zhText = map[string]string{
-	// The training history (history.go); the tutorial's accuracy chart is
-	// already Chinese in both editions.
-	"Training history":       "训练历史",
+	// The training history (history.go), in the words of the tutorial's
+	// accuracy chart, which is already Chinese in both editions.
+	"Training history":       tutorialChartTitle,
 	"Training history: loss": "训练历史：损失",
-	"epoch":                  "训练次数",
-	"accuracy":               "准确率",
+	"epoch":                  tutorialEpoch,
+	"accuracy":               tutorialAccuracy,
 	"loss":                   "损失",
-	"train accuracy":         "训练准确率",
-	"validation accuracy":    "验证准确率",
+	"train accuracy":         tutorialTrainAccuracy,
+	"validation accuracy":    tutorialValAccuracy,
 	"train loss":             "训练损失",
 	"validation loss":        "验证损失",
 	"chart: %s":              "图表：%s",

@@ -14,11 +14,13 @@ package mnistlib
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/signal"
 	"time"
 
 	"github.com/janpfeifer/gonb/gonbui"
+	"github.com/janpfeifer/gonb/gonbui/comms"
 )
 
 // How long a control waits for the browser's first message, how often it
@@ -33,10 +35,6 @@ const (
 	liveLostAfter = 20 * time.Second
 )
 
-// EnvJupyterSession is set by a Jupyter server for a kernel it starts for an
-// open notebook; nbconvert and other headless runners leave it unset.
-const EnvJupyterSession = "JPY_SESSION_NAME"
-
 // inJupyterLab says whether a browser may show this cell: a GoNB kernel that
 // a Jupyter server started for an open notebook. Where it is false, a control
 // must not even try to connect: trying would make GoNB add its connection
@@ -45,12 +43,58 @@ func inJupyterLab() bool {
 	return gonbui.IsNotebook && os.Getenv(EnvJupyterSession) != ""
 }
 
-// interruptContext ends when the cell is interrupted. GoNB interrupts a cell
-// with SIGINT (and kills it 5 s later): a control catches it to leave its last
-// state in the cell. SIGTERM (the kernel shutting down) still ends the program
-// at once.
-func interruptContext() (context.Context, context.CancelFunc) {
-	return signal.NotifyContext(context.Background(), os.Interrupt)
+// runControl runs a control: where no browser may show it, still shows its
+// still state and returns; otherwise inPage serves the control in the page
+// until ctx ends, when the cell is interrupted. GoNB interrupts a cell with
+// SIGINT (and kills it 5 s later): the control catches it to leave its last
+// state in the cell. SIGTERM (the kernel shutting down) still ends the
+// program at once.
+func runControl(still func() error, inPage func(ctx context.Context) error) error {
+	if !inJupyterLab() {
+		return still()
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	return inPage(ctx)
+}
+
+// liveLine is a control's line to its script in the page, through GoNB's
+// comms.
+type liveLine struct {
+	id      string // unique in the page: the control's element, and the prefix of its displays' IDs
+	address string // the control's comms address; the script's messages come to it or below it
+}
+
+// newLiveLine names a control of a kind ("pad", "explore"): its ID and its
+// address, /mnistlib/KIND/ID.
+func newLiveLine(kind string) liveLine {
+	id := newDisplayID("mnist_" + kind)
+	return liveLine{id: id, address: "/mnistlib/" + kind + "/" + id}
+}
+
+// listen returns what the script sends to address. The first listen makes
+// GoNB install its connection in the page; Sync returns once GoNB has handled
+// the subscription, connection included (it waits up to 3 s for the
+// browser), so that a script shown after it finds gonb_comm.
+func (l liveLine) listen(address string) <-chan string {
+	in := comms.Listen[string](address)
+	gonbui.Sync()
+	return in.C
+}
+
+// pingAddress is where the pings go; the script answers them.
+func (l liveLine) pingAddress() string { return l.address + "/ping" }
+
+// keepAlive pings the script at pingAddress.
+func (l liveLine) keepAlive() keepAlive {
+	return keepAlive{ping: func(n int) { comms.Send(l.pingAddress(), n) }, lostAfter: liveLostAfter}
+}
+
+// liveClosed says, below a control's last state, why it stopped: format
+// names the control ("drawing pad closed: %s").
+func liveClosed(format, why string) {
+	fmt.Fprintf(Messages, tr(format)+"\n", tr(why))
+	gonbui.Sync()
 }
 
 // errNoBrowser says that no script answered: no browser shows the notebook.

@@ -21,9 +21,6 @@ var idxNames = [4]string{
 // npzName is the single file Keras' mnist.load_data() downloads.
 const npzName = "mnist.npz"
 
-// EnvCache names the folder where fetched copies are kept.
-const EnvCache = "MNIST_CACHE"
-
 // Loader finds a data set and reads it. Start from NewLoader, which fills in
 // the standard sources; tests and notebooks may then change any field.
 type Loader struct {
@@ -84,10 +81,12 @@ func LoadDataFrom(dir string) (*Data, error) {
 // into the cache first if need be.
 func (l *Loader) Load() (*Data, error) {
 	d, err := l.load()
-	if d != nil {
-		d.ClassNames = l.Dataset.ClassNames
+	if err != nil {
+		// The one prefix of every loading error, however deep it arose.
+		return nil, fmt.Errorf("load data: %w", err)
 	}
-	return d, err
+	d.ClassNames = l.Dataset.ClassNames
+	return d, nil
 }
 
 func (l *Loader) load() (*Data, error) {
@@ -107,7 +106,7 @@ func (l *Loader) load() (*Data, error) {
 		return nil, err
 	}
 	if d, err = l.readCache(); d == nil && err == nil {
-		err = fmt.Errorf("mnistlib: the cache %s is still empty after fetching", l.CacheDir)
+		err = fmt.Errorf("the cache %s is still empty after fetching", l.CacheDir)
 	}
 	return d, err
 }
@@ -130,10 +129,10 @@ func readDir(dir, envDir string) (*Data, error) {
 		return readNPZFile(npz, "folder "+displayPath(dir))
 	}
 	if len(missing) < len(idxNames) {
-		return nil, fmt.Errorf("mnistlib: %s lacks %s: copy the missing files there (the MNIST set is four files)",
+		return nil, fmt.Errorf("%s lacks %s: copy the missing files there (the MNIST set is four files)",
 			dir, strings.Join(missing, ", "))
 	}
-	return nil, fmt.Errorf("mnistlib: no MNIST data in %s: it should hold %s (raw or .gz), or %s; fix the folder, or unset %s to use the cached copy",
+	return nil, fmt.Errorf("no MNIST data in %s: it should hold %s (raw or .gz), or %s; fix the folder, or unset %s to use the cached copy",
 		dir, strings.Join(idxNames[:], ", "), npzName, envDir)
 }
 
@@ -171,10 +170,10 @@ func readIDXFiles(paths [4]string, source string) (*Data, error) {
 		return nil, err
 	}
 	if err := d.Train.check(paths[0] + " + " + filepath.Base(paths[1])); err != nil {
-		return nil, fmt.Errorf("mnistlib: %w", err)
+		return nil, err
 	}
 	if err := d.Test.check(paths[2] + " + " + filepath.Base(paths[3])); err != nil {
-		return nil, fmt.Errorf("mnistlib: %w", err)
+		return nil, err
 	}
 	return d, nil
 }
@@ -190,7 +189,7 @@ func readNPZFile(path, source string) (*Data, error) {
 		name  string
 	}{{&d.Train, "x_train/y_train"}, {&d.Test, "x_test/y_test"}} {
 		if err := s.split.check(path + " " + s.name); err != nil {
-			return nil, fmt.Errorf("mnistlib: %w", err)
+			return nil, err
 		}
 	}
 	return d, nil

@@ -17,13 +17,6 @@ import (
 	"github.com/gomlx/gomlx/ml/train"
 )
 
-// Image geometry and number of classes of MNIST.
-const (
-	ImageSize  = 28
-	InputSize  = ImageSize * ImageSize
-	NumClasses = 10
-)
-
 // Input layouts the tutorial's preprocessing gives each kind of model.
 const (
 	KindMLP = "mlp" // [N, 784]

@@ -34,16 +34,16 @@ var npzMembers = [...]string{"x_train", "y_train", "x_test", "y_test"}
 func readNPZ(path string) (*Data, error) {
 	z, err := zip.OpenReader(path)
 	if err != nil {
-		return nil, fmt.Errorf("mnistlib: %s: not a readable .npz (zip) file (%v): the copy is damaged or incomplete; delete it and fetch it again", path, err)
+		return nil, fmt.Errorf("%s: not a readable .npz (zip) file (%v): the copy is damaged or incomplete; delete it and fetch it again", path, err)
 	}
 	defer z.Close()
 	arrays, err := readNPYMembers(&z.Reader)
 	if err != nil {
-		return nil, fmt.Errorf("mnistlib: %s: %w", path, err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	toSplit := func(x, y npyArray) (Subset, error) {
 		if len(x.shape) != 3 || len(y.shape) != 1 {
-			return Subset{}, fmt.Errorf("mnistlib: %s: arrays have shapes %v and %v, want (N, 28, 28) and (N,): not Keras' mnist.npz", path, x.shape, y.shape)
+			return Subset{}, fmt.Errorf("%s: arrays have shapes %v and %v, want (N, 28, 28) and (N,): not Keras' mnist.npz", path, x.shape, y.shape)
 		}
 		return Subset{
 			Images: Images{N: x.shape[0], Rows: x.shape[1], Cols: x.shape[2], Pix: x.data},

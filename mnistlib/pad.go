@@ -5,9 +5,9 @@ package mnistlib
 // receive (DigitFromImage's preparation) and each model's ten probabilities.
 //
 // How it talks to the browser: the cell's program shows the pad as HTML with
-// a script (pad.js) and listens, through GoNB's comms (gonbui/comms), for the
-// messages the script sends; it answers by redrawing two outputs of its own
-// cell (GoNB replaces a display that has an ID). The program stays alive while
+// a script (pad.js) and listens, through GoNB's comms (the line of live.go),
+// for the messages the script sends; it answers by redrawing two outputs of
+// its own cell (show.go: GoNB replaces a display that has an ID). The program stays alive while
 // the pad is open, and ends when the kernel is interrupted or when the pad
 // stops answering its pings (the notebook was closed). Its last drawing is
 // left in the cell as pictures, without the script.
@@ -29,15 +29,10 @@ import (
 	"html"
 	"image"
 	"image/draw"
-	"image/png"
 	"math"
 	"strings"
 	"text/template"
 	"time"
-
-	"github.com/janpfeifer/gonb/gonbui"
-	"github.com/janpfeifer/gonb/gonbui/comms"
-	"github.com/janpfeifer/gonb/gonbui/protocol"
 )
 
 // DrawingPad is a canvas to draw digits on that shows what each of its models answers.
@@ -69,14 +64,12 @@ func (p *DrawingPad) Run() error {
 	if err := p.check(); err != nil {
 		return err
 	}
-	if !inJupyterLab() {
+	still := func() error {
 		return p.showStill(tr("The drawing pad needs this notebook open in JupyterLab (it runs in the browser). " +
 			"Here is what it shows for a digit drawn by the program:"))
 	}
 	// An interrupt leaves the last drawing in place of the pad.
-	ctx, stop := interruptContext()
-	defer stop()
-	return p.runLive(ctx)
+	return runControl(still, p.runLive)
 }
 
 // check refuses a pad without models.
@@ -197,16 +190,15 @@ func (p *DrawingPad) answer(drawing *image.Gray) (a padAnswer, ok bool, err erro
 // ---- the live pad ----
 
 // padSession is the conversation with one pad's script: messages come in on
-// in, pings go out through ping, and what to show goes to show (nil: the pad
+// in, pings go out through alive, and what to show goes to show (nil: the pad
 // was cleared). Run wires it to GoNB; the tests, to channels.
 type padSession struct {
 	pad        *DrawingPad
 	in         <-chan string
-	ping       func(n int)
 	show       func(a *padAnswer)
+	alive      keepAlive
 	helloWait  time.Duration
 	pingEvery  time.Duration
-	lostAfter  time.Duration
 	lastSeq    int
 	last       *padAnswer
 	badMessage error // the first message refused or not answered, for the closing note
@@ -232,8 +224,7 @@ func (s *padSession) serve(ctx context.Context) (string, error) {
 	}
 	ticker := time.NewTicker(s.pingEvery)
 	defer ticker.Stop()
-	alive := keepAlive{ping: s.ping, lostAfter: s.lostAfter}
-	alive.heard()
+	s.alive.heard()
 	for {
 		select {
 		case <-ctx.Done():
@@ -246,10 +237,10 @@ func (s *padSession) serve(ctx context.Context) (string, error) {
 				}
 				continue
 			}
-			alive.heard()
+			s.alive.heard()
 			s.handle(m)
 		case <-ticker.C:
-			if alive.tick() {
+			if s.alive.tick() {
 				return "the pad stopped answering (the notebook was closed)", nil
 			}
 		}
@@ -289,40 +280,36 @@ func (s *padSession) handle(m padMessage) {
 
 // runLive shows the pad, serves it, and leaves the last drawing as pictures.
 func (p *DrawingPad) runLive(ctx context.Context) error {
-	id := "mnist_pad_" + gonbui.UniqueId()
-	address := "/mnistlib/pad/" + id
-	in := comms.Listen[string](address) // GoNB installs its connection in the page now
-	// Sync returns once GoNB has handled the subscription, connection included
-	// (it waits up to 3 s for the browser), so the pad's script finds gonb_comm.
-	gonbui.Sync()
-	padID, inputID, chartID := id+"_pad", id+"_input", id+"_chart"
-	html, err := p.html(id, address, address+"/ping")
+	line := newLiveLine("pad")
+	in := line.listen(line.address)
+	padID, inputID, chartID := line.id+"_pad", line.id+"_input", line.id+"_chart"
+	html, err := p.html(line.id, line.address, line.pingAddress())
 	if err != nil {
 		return err
 	}
-	display(padID, map[protocol.MIMEType]any{protocol.MIMETextHTML: html}, nil)
+	showHTMLAs(padID, html)
 	waiting := tr("(the model's input and the probabilities appear here once you draw)")
-	display(inputID, map[protocol.MIMEType]any{protocol.MIMETextPlain: waiting}, nil)
-	display(chartID, map[protocol.MIMEType]any{protocol.MIMETextPlain: " "}, nil)
+	showTextAs(inputID, waiting)
+	showTextAs(chartID, " ")
 	s := &padSession{
-		pad: p, in: in.C,
-		ping: func(n int) { comms.Send(address+"/ping", n) },
+		pad: p, in: in,
 		show: func(a *padAnswer) {
 			if a == nil {
-				display(inputID, map[protocol.MIMEType]any{protocol.MIMETextPlain: waiting}, nil)
-				display(chartID, map[protocol.MIMEType]any{protocol.MIMETextPlain: " "}, nil)
+				showTextAs(inputID, waiting)
+				showTextAs(chartID, " ")
 				return
 			}
 			showImageAs(inputID, a.Input.Image(6), tr("the model's input: 28×28 pixels"))
 			showProbabilitiesAs(chartID, ProbabilityChart{Panels: a.Panels})
 		},
-		helloWait: liveHelloWait, pingEvery: livePingEvery, lostAfter: liveLostAfter,
+		alive:     line.keepAlive(),
+		helloWait: liveHelloWait, pingEvery: livePingEvery,
 	}
 	why, err := s.serve(ctx)
 	if errors.Is(err, errNoBrowser) {
-		display(padID, map[protocol.MIMEType]any{protocol.MIMETextHTML: ""}, nil)
-		display(inputID, map[protocol.MIMEType]any{protocol.MIMETextPlain: ""}, nil)
-		display(chartID, map[protocol.MIMEType]any{protocol.MIMETextPlain: ""}, nil)
+		showHTMLAs(padID, "")
+		showTextAs(inputID, "")
+		showTextAs(chartID, "")
 		return p.showStill(tr("The drawing pad got no answer from the browser (it needs JupyterLab). " +
 			"Here is what it shows for a digit drawn by the program:"))
 	}
@@ -331,14 +318,13 @@ func (p *DrawingPad) runLive(ctx context.Context) error {
 	if s.last != nil {
 		showImageAs(padID, p.drawingAndInput(*s.last), tr("your last drawing and the model's input"))
 	} else {
-		display(padID, map[protocol.MIMEType]any{protocol.MIMETextPlain: tr("(the pad was empty when it closed)")}, nil)
+		showTextAs(padID, tr("(the pad was empty when it closed)"))
 	}
-	display(inputID, map[protocol.MIMEType]any{protocol.MIMETextPlain: ""}, nil)
-	fmt.Fprintf(Messages, tr("drawing pad closed: %s")+"\n", tr(why))
+	showTextAs(inputID, "")
+	liveClosed("drawing pad closed: %s", why)
 	if s.badMessage != nil {
 		fmt.Fprintf(Messages, "(a message from the pad was refused: %v)\n", s.badMessage)
 	}
-	gonbui.Sync()
 	return nil
 }
 
@@ -368,15 +354,6 @@ func (p *DrawingPad) html(id, address, pingAddress string) (string, error) {
 func jsString(s string) string {
 	b, _ := json.Marshal(s) // a string always marshals
 	return string(b)
-}
-
-// showImageAs shows an image (PNG) in the display with the given ID.
-func showImageAs(id string, img image.Image, alt string) {
-	var b bytes.Buffer
-	if err := png.Encode(&b, img); err != nil {
-		return
-	}
-	display(id, map[protocol.MIMEType]any{protocol.MIMEImagePNG: b.Bytes(), protocol.MIMETextPlain: alt}, nil)
 }
 
 // ---- the still picture ----

@@ -118,14 +118,14 @@ func newFakeSession(t *testing.T, p *DrawingPad, answer bool) (*padSession, *fak
 	f := &fakePad{in: make(chan string, 16), answer: answer}
 	s := &padSession{
 		pad: p, in: f.in,
-		ping: func(n int) {
+		alive: keepAlive{lostAfter: 150 * time.Millisecond, ping: func(n int) {
 			f.mu.Lock()
 			f.pings++
 			f.mu.Unlock()
 			if f.answer {
 				f.in <- `{"kind":"pong","n":` + string(rune('0'+n%10)) + `}`
 			}
-		},
+		}},
 		show: func(a *padAnswer) {
 			f.mu.Lock()
 			defer f.mu.Unlock()
@@ -135,7 +135,7 @@ func newFakeSession(t *testing.T, p *DrawingPad, answer bool) (*padSession, *fak
 			}
 			f.shown = append(f.shown, "answer "+a.Panels[0].Title())
 		},
-		helloWait: 300 * time.Millisecond, pingEvery: 20 * time.Millisecond, lostAfter: 150 * time.Millisecond,
+		helloWait: 300 * time.Millisecond, pingEvery: 20 * time.Millisecond,
 	}
 	return s, f
 }

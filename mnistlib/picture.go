@@ -14,9 +14,6 @@ import (
 	"image/draw"
 	"image/png"
 	"math"
-
-	"github.com/janpfeifer/gonb/gonbui"
-	"github.com/janpfeifer/gonb/gonbui/protocol"
 )
 
 // Picture is anything a cell can show with ShowPicture: the weight grids,
@@ -52,24 +49,6 @@ func PicturePNG(p Picture) ([]byte, error) {
 	cv := newRasterCanvas(w, h, 2)
 	p.draw(cv)
 	return cv.PNG()
-}
-
-// ShowPicture displays a picture inline in a GoNB notebook, as SVG with a PNG
-// copy and a line of text. Outside a notebook it does nothing.
-func ShowPicture(p Picture) { showPictureAs("", p) }
-
-// showPictureAs shows the picture in the display with the given ID, which a
-// later call with the same ID redraws in place.
-func showPictureAs(id string, p Picture) {
-	if !gonbui.IsNotebook {
-		return
-	}
-	data := map[protocol.MIMEType]any{protocol.MIMEImageSVG: PictureSVG(p), protocol.MIMETextPlain: p.Text()}
-	if png, err := PicturePNG(p); err == nil {
-		data[protocol.MIMEImagePNG] = png
-	}
-	w, h := p.Size()
-	display(id, data, map[string]any{string(protocol.MIMEImagePNG): map[string]int{"width": w, "height": h}})
 }
 
 func (c *svgCanvas) box(x, y, w, h float64, fill, stroke string) {

@@ -78,7 +78,7 @@ func Normalize(x *tensors.Tensor) (*tensors.Tensor, error) {
 		})
 	})
 	if err != nil {
-		return nil, fmt.Errorf("mnistlib.Normalize: %w (want float32 pixels, as Flatten or Reshape4D give)", err)
+		return nil, fmt.Errorf("normalize: %w (want float32 pixels, as Flatten or Reshape4D give)", err)
 	}
 	return out, nil
 }
@@ -116,7 +116,7 @@ func ValueRange(x *tensors.Tensor) (lo, hi float32, err error) {
 func Row(x *tensors.Tensor, i int) ([]float32, error) {
 	dims := x.Shape().Dimensions
 	if len(dims) == 0 || i < 0 || i >= dims[0] {
-		return nil, fmt.Errorf("mnistlib.Row: row %d out of range for shape %v", i, dims)
+		return nil, fmt.Errorf("row %d: out of range for shape %v", i, dims)
 	}
 	var row []float32
 	err := tensors.ConstFlatData(x, func(flat []float32) {

@@ -8,9 +8,6 @@ import (
 	"math"
 	"slices"
 	"strings"
-
-	"github.com/janpfeifer/gonb/gonbui"
-	"github.com/janpfeifer/gonb/gonbui/protocol"
 )
 
 // ProbabilityChart shows what models answer for one image: each panel holds
@@ -93,6 +90,15 @@ func (c ProbabilityChart) size() (w, h int) {
 	return orDefault(c.Width, 280*max(len(c.Panels), 1)), orDefault(c.Height, 200)
 }
 
+// text says in words what the chart shows: each panel's title.
+func (c ProbabilityChart) text() string {
+	var titles []string
+	for _, p := range c.Panels {
+		titles = append(titles, p.Title())
+	}
+	return fmt.Sprintf(tr("probabilities: %s"), strings.Join(titles, ", "))
+}
+
 // draw lays the panels out left to right.
 func (c ProbabilityChart) draw(cv canvas) {
 	w, h := c.size()
@@ -135,28 +141,4 @@ func (p ProbabilityPanel) draw(cv canvas, x0, w, h float64) {
 		cv.line([]point{{x, bottom}, {x, bottom - math.Max(v*(bottom-top), 0.5)}}, col, slot*0.7)
 	}
 	cv.line([]point{{left, bottom}, {right, bottom}}, "#888", 1)
-}
-
-// ShowProbabilities displays the chart inline in a GoNB notebook, as SVG with
-// a PNG copy (see ShowChart). Outside a notebook it does nothing.
-func ShowProbabilities(c ProbabilityChart) { showProbabilitiesAs("", c) }
-
-// showProbabilitiesAs shows the chart in the display with the given ID.
-func showProbabilitiesAs(id string, c ProbabilityChart) {
-	if !gonbui.IsNotebook {
-		return
-	}
-	var titles []string
-	for _, p := range c.Panels {
-		titles = append(titles, p.Title())
-	}
-	data := map[protocol.MIMEType]any{
-		protocol.MIMEImageSVG:  c.SVG(),
-		protocol.MIMETextPlain: fmt.Sprintf(tr("probabilities: %s"), strings.Join(titles, ", ")),
-	}
-	if png, err := c.PNG(); err == nil {
-		data[protocol.MIMEImagePNG] = png
-	}
-	w, h := c.size()
-	display(id, data, map[string]any{string(protocol.MIMEImagePNG): map[string]int{"width": w, "height": h}})
 }

@@ -59,7 +59,7 @@ func checkSurvivors(t *testing.T, m *Model, h History, err error, dir string, wa
 	if !reflect.DeepEqual(predictions(t, m), predictions(t, same)) {
 		t.Error("the model Fit returned is not the trained one")
 	}
-	writeCheckpointFile = writeFileSync
+	writeCheckpointFile = writeBytesAtomic
 	if err := m.Save(dir); err != nil {
 		t.Fatalf("saving the trained model once there is room: %v", err)
 	}
@@ -76,7 +76,7 @@ func TestFitKeepsModelWhenSaveFails(t *testing.T) {
 			if filepath.Base(path) == which {
 				return &fs.PathError{Op: "write", Path: path, Err: syscall.ENOSPC}
 			}
-			return writeFileSync(path, data)
+			return writeBytesAtomic(path, data)
 		}
 	}
 	for _, tc := range []struct {
@@ -88,7 +88,7 @@ func TestFitKeepsModelWhenSaveFails(t *testing.T) {
 	}{
 		{"disk full writing weights.bin", full(weightsFile), nil, "no space left on device", false},
 		{"disk full writing model.json", full(manifestFile), nil, "no space left on device", false},
-		{"folder made read-only while training", writeFileSync, func(t *testing.T, folder string) {
+		{"folder made read-only while training", writeBytesAtomic, func(t *testing.T, folder string) {
 			if err := os.Chmod(folder, 0o555); err != nil {
 				t.Fatal(err)
 			}
@@ -102,7 +102,7 @@ func TestFitKeepsModelWhenSaveFails(t *testing.T) {
 			folder := t.TempDir()
 			fit := saveFailure(t, folder)
 			writeCheckpointFile = tc.write
-			defer func() { writeCheckpointFile = writeFileSync }()
+			defer func() { writeCheckpointFile = writeBytesAtomic }()
 			m := unbuiltModel(1)
 			if tc.during != nil {
 				once := false

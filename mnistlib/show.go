@@ -1,35 +1,22 @@
 package mnistlib
 
+// Showing in the notebook: where the charts, pictures and images become a
+// cell's outputs. They are rendered elsewhere (chart.go, picture.go,
+// probchart.go, gallery.go) as SVG and PNG that know nothing of the notebook;
+// here they are handed to GoNB. A display with an ID is redrawn in place by a
+// later call with the same ID (GoNB replaces it): the charts that grow while
+// a model trains, the live controls' pictures. Outside a notebook nothing is
+// shown. (Fit's progress bar, progress.go, updates its own HTML display.)
+
 import (
 	"bytes"
 	"fmt"
 	"image"
-	"image/color"
-	"image/draw"
 	"image/png"
-	"math"
-	"os"
-	"unicode/utf8"
 
 	"github.com/janpfeifer/gonb/gonbui"
 	"github.com/janpfeifer/gonb/gonbui/protocol"
-	"golang.org/x/image/font"
-	"golang.org/x/image/font/basicfont"
-	"golang.org/x/image/math/fixed"
 )
-
-// Image renders the digit as a grayscale picture, each pixel a scale×scale
-// square: enlarged without blurring, so every pixel stays visible.
-func (d Digit) Image(scale int) *image.Gray {
-	scale = max(scale, 1)
-	img := image.NewGray(image.Rect(0, 0, d.Cols*scale, d.Rows*scale))
-	for y := range img.Rect.Dy() {
-		for x := range img.Rect.Dx() {
-			img.Pix[y*img.Stride+x] = d.At(y/scale, x/scale)
-		}
-	}
-	return img
-}
 
 // ShowImage is the tutorial's show_image: one digit, enlarged, shown inline
 // in the notebook.
@@ -38,12 +25,12 @@ func ShowImage(d Digit) error { return Show(d.Image(6)) }
 // Show displays an image inline in a GoNB notebook (as PNG). Outside a
 // notebook it does nothing; use SavePNG there.
 func Show(img image.Image) error {
-	if !gonbui.IsNotebook {
+	if !inNotebook() {
 		return nil
 	}
 	var b bytes.Buffer
 	if err := png.Encode(&b, img); err != nil {
-		return fmt.Errorf("mnistlib.Show: %w", err)
+		return fmt.Errorf("show: %w", err)
 	}
 	display("", map[protocol.MIMEType]any{protocol.MIMEImagePNG: b.Bytes()}, nil)
 	return nil
@@ -51,9 +38,84 @@ func Show(img image.Image) error {
 
 // ShowHTML displays HTML inline in a GoNB notebook; outside one it does nothing.
 func ShowHTML(html string) {
-	if gonbui.IsNotebook {
-		display("", map[protocol.MIMEType]any{protocol.MIMETextHTML: html}, nil)
+	if inNotebook() {
+		showHTMLAs("", html)
 	}
+}
+
+// ShowChart displays the chart inline in a GoNB notebook, as SVG with a PNG
+// beside it: JupyterLab and its HTML export show the SVG, viewers that drop
+// SVG the PNG. Never as raw HTML, which a sanitized export would escape into
+// text. Outside a notebook it does nothing.
+func ShowChart(c LineChart) { showChartAs("", c) }
+
+// ShowPicture displays a picture inline in a GoNB notebook, as SVG with a PNG
+// copy and a line of text. Outside a notebook it does nothing.
+func ShowPicture(p Picture) { showPictureAs("", p) }
+
+// ShowProbabilities displays the chart inline in a GoNB notebook, as SVG with
+// a PNG copy (see ShowChart). Outside a notebook it does nothing.
+func ShowProbabilities(c ProbabilityChart) { showProbabilitiesAs("", c) }
+
+// showChartAs shows the chart in the display with the given ID, replacing
+// what that display showed; "" makes a new display.
+func showChartAs(id string, c LineChart) {
+	if !inNotebook() {
+		return
+	}
+	w, h := c.size()
+	showDrawingAs(id, c.SVG(), c.PNG, c.text(), w, h)
+}
+
+// showPictureAs shows the picture in the display with the given ID.
+func showPictureAs(id string, p Picture) {
+	if !inNotebook() {
+		return
+	}
+	w, h := p.Size()
+	showDrawingAs(id, PictureSVG(p), func() ([]byte, error) { return PicturePNG(p) }, p.Text(), w, h)
+}
+
+// showProbabilitiesAs shows the chart in the display with the given ID.
+func showProbabilitiesAs(id string, c ProbabilityChart) {
+	if !inNotebook() {
+		return
+	}
+	w, h := c.size()
+	showDrawingAs(id, c.SVG(), c.PNG, c.text(), w, h)
+}
+
+// showDrawingAs shows a drawing w×h CSS pixels as SVG, with its PNG copy
+// (drawn at 2×, so shown at 1×: the width and height tell the viewer) for
+// viewers that drop SVG, and a line of text. A PNG that fails is left out.
+func showDrawingAs(id, svg string, renderPNG func() ([]byte, error), text string, w, h int) {
+	data := map[protocol.MIMEType]any{protocol.MIMEImageSVG: svg, protocol.MIMETextPlain: text}
+	if b, err := renderPNG(); err == nil {
+		data[protocol.MIMEImagePNG] = b
+	}
+	display(id, data, map[string]any{
+		string(protocol.MIMEImagePNG): map[string]int{"width": w, "height": h}, // gob knows map[string]int
+	})
+}
+
+// showImageAs shows an image (PNG) with a line of text in the display with
+// the given ID; an image that does not encode is not shown.
+func showImageAs(id string, img image.Image, alt string) {
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		return
+	}
+	display(id, map[protocol.MIMEType]any{protocol.MIMEImagePNG: b.Bytes(), protocol.MIMETextPlain: alt}, nil)
+}
+
+// showHTMLAs shows HTML in the display with the given ID.
+func showHTMLAs(id, html string) {
+	display(id, map[protocol.MIMEType]any{protocol.MIMETextHTML: html}, nil)
+}
+
+// showTextAs shows a line of text in the display with the given ID.
+func showTextAs(id, text string) {
+	display(id, map[protocol.MIMEType]any{protocol.MIMETextPlain: text}, nil)
 }
 
 // display publishes one output and waits until GoNB has sent it on: GoNB reads
@@ -65,157 +127,9 @@ func display(id string, data map[protocol.MIMEType]any, metadata map[string]any)
 	gonbui.Sync()
 }
 
-// SavePNG writes an image to a PNG file.
-func SavePNG(img image.Image, path string) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return fmt.Errorf("mnistlib: %w", err)
-	}
-	if err := png.Encode(f, img); err != nil {
-		f.Close()
-		return fmt.Errorf("mnistlib: writing %s: %w", path, err)
-	}
-	return f.Close()
-}
+// inNotebook says whether a GoNB notebook shows this program's output.
+func inNotebook() bool { return gonbui.IsNotebook }
 
-// Gallery lays digits out in a grid, each with its label underneath. With
-// Predicted set, every mistake gets a red frame and the caption
-// "true->predicted" (the bitmap font has no arrow; in Chinese "7 预测为 1").
-type Gallery struct {
-	Images     Images
-	Labels     Labels   // true labels, shown as captions; nil for none
-	Predicted  []int    // optional, one per image in Images
-	Indices    []int    // which images to show; nil means the first Count
-	Count      int      // how many when Indices is nil (default 25)
-	Columns    int      // default 5
-	Scale      int      // pixel size (default 3)
-	ClassNames []string // caption per class; default the class number
-}
-
-var (
-	paper    = color.RGBA{255, 255, 255, 255}
-	ink      = color.RGBA{40, 40, 40, 255}
-	mistake  = color.RGBA{214, 39, 40, 255}
-	cellPad  = 4
-	captionH = 14
-)
-
-// Image draws the gallery.
-func (g Gallery) Image() *image.RGBA {
-	idx := g.indices()
-	cols, scale := orDefault(g.Columns, 5), orDefault(g.Scale, 3)
-	cols = max(min(cols, len(idx)), 1)
-	rows := (len(idx) + cols - 1) / cols
-	cellW := max(g.Images.Cols*scale, g.captionWidth()) + 2*cellPad
-	cellH := g.Images.Rows*scale + captionH + 2*cellPad
-	img := image.NewRGBA(image.Rect(0, 0, cols*cellW, rows*cellH))
-	draw.Draw(img, img.Rect, image.NewUniform(paper), image.Point{}, draw.Src)
-	for k, i := range idx {
-		x0, y0 := (k%cols)*cellW, (k/cols)*cellH
-		digit := g.Images.Digit(i).Image(scale)
-		at := image.Pt(x0+(cellW-digit.Rect.Dx())/2, y0+cellPad)
-		draw.Draw(img, digit.Rect.Add(at), digit, image.Point{}, draw.Src)
-		text, wrong := g.caption(i)
-		col := ink
-		if wrong {
-			col = mistake
-			frame(img, digit.Rect.Add(at).Inset(-2), col)
-		}
-		caption(img, text, x0+cellW/2, y0+cellPad+digit.Rect.Dy()+captionH-2, col)
-	}
-	return img
-}
-
-func (g Gallery) indices() []int {
-	if g.Indices != nil {
-		return g.Indices
-	}
-	n := min(orDefault(g.Count, 25), g.Images.N)
-	idx := make([]int, n)
-	for i := range idx {
-		idx[i] = i
-	}
-	return idx
-}
-
-func (g Gallery) caption(i int) (text string, wrong bool) {
-	if g.Labels == nil {
-		return "", false
-	}
-	truth := int(g.Labels[i])
-	if g.Predicted == nil || g.Predicted[i] == truth {
-		return className(g.ClassNames, truth), false
-	}
-	return mistakeCaption(className(g.ClassNames, truth), className(g.ClassNames, g.Predicted[i])), true
-}
-
-// mistakeCaption is the caption of a digit read wrong: "7->1".
-func mistakeCaption(truth, predicted string) string {
-	return fmt.Sprintf(tr("%s->%s"), truth, predicted)
-}
-
-// captionWidth is the widest caption in pixels, to size the cells.
-func (g Gallery) captionWidth() int {
-	w := 0
-	for _, i := range g.indices() {
-		text, _ := g.caption(i)
-		w = max(w, captionWidth(text))
-	}
-	return w
-}
-
-// captionSize is the size of the captions that the bitmap font cannot draw
-// (Chinese ones), in pixels per em: about the bitmap font's 13-pixel line.
-const captionSize = 12
-
-// captionWidth is how wide caption draws text.
-func captionWidth(text string) int {
-	if isASCII(text) {
-		return 7 * len(text)
-	}
-	return int(math.Ceil(shape(text).width * captionSize / emUnits))
-}
-
-// caption writes text centred on centerX: in the 7×13 bitmap font when it
-// can (ASCII), otherwise in the charts' label fonts, which have Chinese.
-func caption(img *image.RGBA, text string, centerX, baseline int, c color.RGBA) {
-	if !isASCII(text) {
-		cv := &rasterCanvas{img: img, scale: 1, textColor: hexColor(c)}
-		cv.text(float64(centerX), float64(baseline), captionSize, middle, text)
-		return
-	}
-	d := &font.Drawer{Dst: img, Src: image.NewUniform(c), Face: basicfont.Face7x13}
-	w := d.MeasureString(text).Round()
-	d.Dot = fixed.P(centerX-w/2, baseline)
-	d.DrawString(text)
-}
-
-func isASCII(s string) bool {
-	for i := range len(s) {
-		if s[i] >= utf8.RuneSelf {
-			return false
-		}
-	}
-	return true
-}
-
-func frame(img *image.RGBA, r image.Rectangle, c color.Color) {
-	for x := r.Min.X; x < r.Max.X; x++ {
-		for _, y := range []int{r.Min.Y, r.Min.Y + 1, r.Max.Y - 2, r.Max.Y - 1} {
-			img.Set(x, y, c)
-		}
-	}
-	for y := r.Min.Y; y < r.Max.Y; y++ {
-		for _, x := range []int{r.Min.X, r.Min.X + 1, r.Max.X - 2, r.Max.X - 1} {
-			img.Set(x, y, c)
-		}
-	}
-}
-
-// orDefault returns v, or def when v is zero or negative.
-func orDefault(v, def int) int {
-	if v <= 0 {
-		return def
-	}
-	return v
-}
+// newDisplayID names a display that later calls redraw in place, or a live
+// control and its displays: prefix_ and an ID unique in the page.
+func newDisplayID(prefix string) string { return prefix + "_" + gonbui.UniqueId() }

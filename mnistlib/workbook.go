@@ -1,9 +1,8 @@
 package mnistlib
 
-// What the notebooks share: quick mode, the tutorial's preprocessing in one
-// call, where checkpoints go (GoNB runs every cell as a new program, so a
-// trained model reaches later cells only through its checkpoint), and a
-// short way to stop a cell on an error.
+// What the notebooks share: the environment variables the library reads,
+// quick mode, the tutorial's preprocessing in one call, and a short way to stop
+// a cell on an error.
 
 import (
 	"errors"
@@ -11,17 +10,37 @@ import (
 	"io"
 	"log"
 	"os"
-	"path/filepath"
-	"strings"
 
 	"github.com/gomlx/gomlx/core/tensors"
 )
 
-// EnvQuick puts every notebook in quick mode: a slice of the data and at most
-// two epochs, for tests. EnvCheckpoints names the checkpoints folder.
+// The environment variables the library reads (scripts/env.sh sets some for
+// the notebooks), named here once.
 const (
-	EnvQuick       = "WORKBOOK_QUICK"
+	// EnvQuick puts every notebook in quick mode (set and not "0"): a slice of
+	// the data and at most two epochs, for tests.
+	EnvQuick = "WORKBOOK_QUICK"
+	// EnvCheckpoints names the folder of the notebooks' checkpoints (see
+	// CheckpointDir): GoNB runs every cell as a new program, so a trained model
+	// reaches later cells only through its checkpoint.
 	EnvCheckpoints = "WORKBOOK_CHECKPOINTS"
+	// EnvCache names the folder where fetched copies of the data sets are kept
+	// (see NewLoader).
+	EnvCache = "MNIST_CACHE"
+	// envMNISTDir and envFashionMNISTDir name a folder of the user's holding
+	// MNIST or Fashion-MNIST (Dataset.EnvDir): when set, only it is read.
+	envMNISTDir        = "MNIST_DIR"
+	envFashionMNISTDir = "FASHION_MNIST_DIR"
+	// envLang chooses the language of labels and messages (see Language);
+	// envGoNBDir is where GoNB says the notebook is (notebooks/zh: Chinese).
+	envLang    = "WORKBOOK_LANG"
+	envGoNBDir = "GONB_DIR"
+	// envCJKFont names a font file with Chinese glyphs for the labels.
+	envCJKFont = "WORKBOOK_CJK_FONT"
+	// EnvJupyterSession is set by a Jupyter server for a kernel it starts for
+	// an open notebook (the pad and the sliders may find a browser there);
+	// nbconvert and other headless runners leave it unset.
+	EnvJupyterSession = "JPY_SESSION_NAME"
 )
 
 // Quick mode sizes.
@@ -84,54 +103,6 @@ func LoadPrepared(kind string) (*Prepared, error) {
 		return nil, err
 	}
 	return Prepare(data, kind)
-}
-
-// CheckpointDir is where notebooks keep trained models: $WORKBOOK_CHECKPOINTS,
-// else "checkpoints" beside the notebook; quick-mode runs go to its "quick"
-// sub-folder so they never replace full ones.
-func CheckpointDir() string {
-	dir := os.Getenv(EnvCheckpoints)
-	if dir == "" {
-		dir = "checkpoints"
-	}
-	if Quick() {
-		dir = filepath.Join(dir, "quick")
-	}
-	return dir
-}
-
-// checkpointPath is the folder of the checkpoint called name (Fit's Checkpoint
-// option, LoadCheckpoint) in CheckpointDir(). A name is one folder name, so that
-// every checkpoint, its lock file and its backups stay inside that folder
-// ("../../x" would save outside it); model.Save(folder) and Load(folder) take
-// any folder.
-func checkpointPath(name string) (string, error) {
-	if name == "" || strings.HasPrefix(name, ".") || strings.ContainsAny(name, `/\:`+"\x00") || filepath.Base(name) != name {
-		return "", fmt.Errorf(`checkpoint name %q: a name is one folder name inside %s, like "mlp" or "cnn_2": no "/", "\\" or ":", not starting with "."; to keep a model elsewhere, use model.Save(folder) and mnistlib.Load(folder)`,
-			name, displayPath(CheckpointDir()))
-	}
-	return filepath.Join(CheckpointDir(), name), nil
-}
-
-// displayPath shows a path as a reader should see it, naming no folder of the
-// machine it ran on: relative to the working folder (the notebook's) when it is
-// near, else under "~" when it is in the home folder.
-func displayPath(path string) string {
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return path
-	}
-	if wd, err := os.Getwd(); err == nil {
-		if rel, err := filepath.Rel(wd, abs); err == nil && !strings.HasPrefix(rel, "../../..") {
-			return rel
-		}
-	}
-	if home, err := os.UserHomeDir(); err == nil {
-		if rel, err := filepath.Rel(home, abs); err == nil && !strings.HasPrefix(rel, "..") {
-			return filepath.Join("~", rel)
-		}
-	}
-	return abs
 }
 
 // Check stops the program (a notebook cell) with the error's message, if there

@@ -104,28 +104,6 @@ func TestConfusionAndMistakes(t *testing.T) {
 	}
 }
 
-func TestHistoryChartLabels(t *testing.T) {
-	h := History{Accuracy: []float64{0.9, 0.95}, ValAccuracy: []float64{0.92, 0.93}, Loss: []float64{0.3, 0.2}, ValLoss: []float64{0.25, 0.24}}
-	for _, c := range []struct {
-		metric string
-		zh     bool
-		want   []string
-	}{
-		{"accuracy", true, []string{"训练准确率", "验证准确率", "训练历史", "训练次数", "准确率"}},
-		{"loss", false, []string{"train loss", "validation loss", "epoch"}},
-	} {
-		svg := HistoryChart(h, c.metric, c.zh).SVG()
-		for _, w := range c.want {
-			if !strings.Contains(svg, w) {
-				t.Errorf("%s chart lacks %q", c.metric, w)
-			}
-		}
-	}
-	if g := h.Gap(); g < 0.0199 || g > 0.0201 {
-		t.Errorf("gap %v, want 0.02", g)
-	}
-}
-
 // Trained trains a model on the data prepared for its kind (an MLP flat, a
 // CNN as 28×28×1 grids: each refuses the other), saves it under the name,
 // and loads it the next time; a nil model is an error, not a panic.
