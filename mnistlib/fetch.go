@@ -32,12 +32,12 @@ func (l *Loader) readCache() (*Data, error) {
 			complete = false
 		}
 	}
-	source := "cache " + displayPath(l.CacheDir)
+	source := fmt.Sprintf(tr("cache %s"), displayPath(l.CacheDir))
 	if complete {
 		if err := l.verifyAll(paths[:]...); err != nil {
 			return nil, err
 		}
-		return l.readUnpackedOr(paths[:], source+" (IDX files)", func() (*Data, error) { return readIDXFiles(paths, source) })
+		return l.readUnpackedOr(paths[:], source+tr(" (IDX files)"), func() (*Data, error) { return readIDXFiles(paths, source) })
 	}
 	npz := filepath.Join(l.CacheDir, npzName)
 	if _, err := os.Stat(npz); err != nil {

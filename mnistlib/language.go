@@ -187,6 +187,11 @@ var zhText = map[string]string{
 	"the page stopped answering (the notebook was closed)": "页面不再回应（笔记本已关闭）",
 	"the pad stopped answering (the notebook was closed)":  "画板不再回应（笔记本已关闭）",
 
+	// Where the data was read from (Data.Source: load.go, fetch.go).
+	"cache %s":     "缓存 %s",
+	"folder %s":    "文件夹 %s",
+	" (IDX files)": "（IDX 文件）",
+
 	// Comparisons the notebooks print (words.go).
 	"%.4f higher than %s": "比%[2]s高 %.4[1]f",
 	"%.4f lower than %s":  "比%[2]s低 %.4[1]f",

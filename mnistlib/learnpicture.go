@@ -54,7 +54,7 @@ func LossExamples(xs *tensors.Tensor, probs [][]float32, labels Labels) ([]LossE
 	var out []LossExample
 	for k, i := range []int{sure, unsure, wrong} {
 		if i >= 0 {
-			name := []string{"sure and right", "right but unsure", "wrong"}[k]
+			name := tr([]string{"sure and right", "right but unsure", "wrong"}[k]) // the edition's words: a notebook prints them
 			out = append(out, LossExample{Name: name, Index: i, Digit: x[i], Probs: probs[i], Label: int(labels[i])})
 		}
 	}

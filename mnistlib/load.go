@@ -95,7 +95,7 @@ func (l *Loader) load() (*Data, error) {
 	}
 	for _, dir := range l.Dataset.SystemDirs {
 		if paths, ok := findIDXSet(dir); ok {
-			return readIDXFiles(paths, "folder "+displayPath(dir))
+			return readIDXFiles(paths, fmt.Sprintf(tr("folder %s"), displayPath(dir)))
 		}
 	}
 	d, err := l.readCache()
@@ -116,7 +116,7 @@ func (l *Loader) load() (*Data, error) {
 func readDir(dir, envDir string) (*Data, error) {
 	paths, ok := findIDXSet(dir)
 	if ok {
-		return readIDXFiles(paths, "folder "+displayPath(dir))
+		return readIDXFiles(paths, fmt.Sprintf(tr("folder %s"), displayPath(dir)))
 	}
 	var missing []string
 	for i, name := range idxNames {
@@ -126,7 +126,7 @@ func readDir(dir, envDir string) (*Data, error) {
 	}
 	npz := filepath.Join(dir, npzName)
 	if _, err := os.Stat(npz); err == nil {
-		return readNPZFile(npz, "folder "+displayPath(dir))
+		return readNPZFile(npz, fmt.Sprintf(tr("folder %s"), displayPath(dir)))
 	}
 	if len(missing) < len(idxNames) {
 		return nil, fmt.Errorf("%s lacks %s: copy the missing files there (the MNIST set is four files)",
@@ -160,7 +160,7 @@ func findIDX(dir, name string) string {
 }
 
 func readIDXFiles(paths [4]string, source string) (*Data, error) {
-	d := &Data{Source: source + " (IDX files)"}
+	d := &Data{Source: source + tr(" (IDX files)")}
 	var errs [4]error
 	d.Train.Images, errs[0] = readIDXImages(paths[0])
 	d.Train.Labels, errs[1] = readIDXLabels(paths[1])
