@@ -1,7 +1,7 @@
 // Package workbook_test keeps the repository's maps true: the README and the
 // pages of docs/, which tell a person where things are, and the package
-// comment of mnistlib (mnistlib/doc.go), which names every file of the
-// library. A renamed file, a moved page or a new file nobody placed on the
+// comment of each package (mnistlib/doc.go, internal/*/doc.go), which names
+// every file of the package. A renamed file, a moved page or a new file nobody placed on the
 // map fails here, with a message that names the page and the fix.
 //
 //	go test . -run 'TestReadme|TestDocMap'
@@ -388,14 +388,21 @@ var namedFile = regexp.MustCompile(`[A-Za-z0-9_][A-Za-z0-9_./-]*\.(?:go|js)\b`)
 // other than a command (package main, which says what it does in main.go)
 // needs a doc.go of its own, checked the same way; testdata/ is skipped.
 func TestDocMap(t *testing.T) {
-	err := filepath.WalkDir("mnistlib", func(dir string, d fs.DirEntry, err error) error {
+	for _, root := range []string{"mnistlib", "internal"} {
+		walkPackages(t, root)
+	}
+}
+
+// walkPackages checks the map of every package under root.
+func walkPackages(t *testing.T, root string) {
+	err := filepath.WalkDir(root, func(dir string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
 		if !d.IsDir() {
 			return nil
 		}
-		if name := d.Name(); dir != "mnistlib" && (name == "testdata" || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")) {
+		if name := d.Name(); dir != root && (name == "testdata" || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")) {
 			return filepath.SkipDir
 		}
 		checkDocMap(t, dir)

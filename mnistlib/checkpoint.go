@@ -2,10 +2,10 @@ package mnistlib
 
 // Checkpoints: Save and Load, and the names notebooks give them in CheckpointDir.
 //
-// A checkpoint is a folder (checkpoint_format.go says what it holds). Save writes it aside
-// and swaps it in (checkpoint_swap.go), so an interrupted Save never damages the last good
-// checkpoint. Load trusts nothing in the folder: checkpoint_validate.go checks every byte it
-// reads.
+// A checkpoint is a folder; internal/checkpoint holds it as files: what it holds
+// (format.go), how Save writes it aside and swaps it in so that an interrupted Save never
+// damages the last good checkpoint (write.go, swap.go), and how Load reads it trusting
+// nothing in the folder (read.go). checkpoint_model.go puts a model in it and back.
 
 import (
 	"errors"
@@ -13,11 +13,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
-	"github.com/gomlx/compute/shapes"
-	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gonb-mnist/workbook/internal/checkpoint"
+	"github.com/gonb-mnist/workbook/internal/safefile"
 )
 
 // CheckpointDir is where notebooks keep trained models: $WORKBOOK_CHECKPOINTS,
@@ -62,7 +61,7 @@ func (m *Model) Save(dir string) error {
 // writing fails.
 func (m *Model) save(dir string) (size int64, err error) {
 	dir = filepath.Clean(dir)
-	if err := checkTarget(dir); err != nil {
+	if err := checkpoint.CheckTarget(dir); err != nil {
 		return 0, fmt.Errorf("save: %w", err)
 	}
 	manJSON, weights, err := m.encode(dir)
@@ -71,39 +70,11 @@ func (m *Model) save(dir string) (size int64, err error) {
 	}
 	manJSON = append(manJSON, '\n')
 	size = int64(len(manJSON) + len(weights))
-	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
-		return size, fmt.Errorf("save %s: %w", dir, err)
-	}
-	tmp, tmpLock, err := newTempFolder(dir)
-	if err != nil {
-		return size, fmt.Errorf("save %s: %w", dir, err)
-	}
-	defer tmpLock.Close() // After the swap or the clean-up below: the folder is ours until then.
-	defer func() {
-		if err != nil {
-			_ = os.RemoveAll(tmp)
-		}
-	}()
-	for _, f := range []struct {
-		name string
-		data []byte
-	}{{weightsFile, weights}, {manifestFile, manJSON}} {
-		if err := writeCheckpointFile(filepath.Join(tmp, f.name), f.data); err != nil {
-			return size, fmt.Errorf("save %s: %w", dir, err)
-		}
-	}
-	if err := syncDir(tmp); err != nil {
-		return size, fmt.Errorf("save %s: %w", dir, err)
-	}
-	if err := swapIn(dir, tmp); err != nil {
+	if err := checkpoint.Write(dir, manJSON, weights); err != nil {
 		return size, fmt.Errorf("save %s: %w", dir, err)
 	}
 	return size, nil
 }
-
-// writeCheckpointFile writes one file into a Save's temporary folder, whole and synced to
-// disk before the swap; tests replace it to fail as a full disk would.
-var writeCheckpointFile = writeBytesAtomic
 
 // byteSize writes a size for a reader: "2.9 MB", "840 kB", "312 bytes".
 func byteSize(n int64) string {
@@ -118,42 +89,6 @@ func byteSize(n int64) string {
 	return fmt.Sprintf("%d bytes", n)
 }
 
-// checkTarget refuses a dir that Save must not replace: a file, a link (its swap would
-// replace the link, not the folder it leads to), or a folder with files but no model.json
-// (the user's, not a checkpoint). An absent or empty folder is fine.
-func checkTarget(dir string) error {
-	info, err := os.Lstat(dir)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return nil
-	case err != nil:
-		return fmt.Errorf("cannot save a checkpoint to %s: %w", dir, err)
-	case info.Mode()&fs.ModeSymlink != 0:
-		target, _ := os.Readlink(dir)
-		return fmt.Errorf("%s is a link (to %s); not replacing it: save to the folder it leads to, or remove the link", dir, target)
-	case !info.IsDir():
-		return fmt.Errorf("%s is a file, not a checkpoint folder; not replacing it: move the file or save to another folder", dir)
-	}
-	// This runs before the save takes the lock: a concurrent save may swap the
-	// folder away meanwhile, which is no reason to refuse (ours swaps in next).
-	entries, err := os.ReadDir(dir)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("cannot save a checkpoint to %s: %w", dir, err)
-	}
-	if len(entries) > 0 {
-		if _, err := os.Stat(filepath.Join(dir, manifestFile)); err != nil {
-			if _, gone := os.Lstat(dir); errors.Is(gone, fs.ErrNotExist) {
-				return nil
-			}
-			return fmt.Errorf("%s is a folder with files but not a checkpoint (no %s); not replacing it: move its files or save to another folder", dir, manifestFile)
-		}
-	}
-	return nil
-}
-
 // checkSavable tells, before any training, whether Save(dir) of a checkpoint of need bytes
 // could succeed: dir is absent or a checkpoint, and the nearest existing folder above it
 // takes a new folder (Save makes the missing ones, and its temporary folder, there) and has
@@ -161,7 +96,7 @@ func checkTarget(dir string) error {
 // nothing behind.
 func checkSavable(dir string, need int64) error {
 	dir = filepath.Clean(dir)
-	if err := checkTarget(dir); err != nil {
+	if err := checkpoint.CheckTarget(dir); err != nil {
 		return err
 	}
 	parent := filepath.Dir(dir)
@@ -177,15 +112,15 @@ func checkSavable(dir string, need int64) error {
 	}
 	// The probe has a temporary folder's private name: were the program killed before
 	// removing it, the next Save would clear it.
-	probe, err := mkdirPrivate(parent, privatePrefix(dir, "tmp"))
+	probe, err := safefile.MkdirPrivate(parent, checkpoint.PrivatePrefix(dir, "tmp"))
 	if err != nil {
 		return fmt.Errorf("cannot save a checkpoint to %s: %w; choose a folder you can write to", dir, err)
 	}
 	_ = os.Remove(probe)
-	if info, err := os.Lstat(lockPath(dir)); err == nil && !info.Mode().IsRegular() {
-		return fmt.Errorf("cannot save a checkpoint to %s: its lock file %s is %s; remove it (mnistlib makes its own)", dir, lockPath(dir), fileKind(info.Mode()))
+	if info, err := os.Lstat(checkpoint.LockPath(dir)); err == nil && !info.Mode().IsRegular() {
+		return fmt.Errorf("cannot save a checkpoint to %s: its lock file %s is %s; remove it (mnistlib makes its own)", dir, checkpoint.LockPath(dir), safefile.FileKind(info.Mode()))
 	}
-	if free, ok := freeSpace(parent); ok && free < need {
+	if free, ok := safefile.FreeSpace(parent); ok && free < need {
 		return fmt.Errorf("cannot save a checkpoint to %s: it needs %s, but only %s is free there; make room, or set $%s to a folder on another disk",
 			dir, byteSize(need), byteSize(free), EnvCheckpoints)
 	}
@@ -194,29 +129,29 @@ func checkSavable(dir string, need int64) error {
 
 // Load reads the model saved in the folder dir by Save. Whatever the folder holds, it
 // returns an error rather than crash, hang or take more memory than the model it
-// describes: see checkpoint_validate.go.
+// describes: see internal/checkpoint/read.go.
 func Load(dir string) (m *Model, err error) {
 	defer recoverInto(&err, dir)
 	return load(dir)
 }
 
 func load(dir string) (*Model, error) {
-	man, weights, dir, err := readCheckpoint(dir)
+	s, err := readCheckpoint(dir)
 	if err != nil {
 		return nil, err
 	}
-	m, err := man.Model.newModel()
+	m, err := s.model.newModel()
 	if err != nil {
-		return nil, fmt.Errorf("checkpoint %s: %w", dir, err)
+		return nil, fmt.Errorf("checkpoint %s: %w", s.dir, err)
 	}
-	if err := m.restore(man, weights, dir); err != nil {
+	if err := m.restore(s); err != nil {
 		return nil, err
 	}
 	return m, nil
 }
 
 // recoverInto turns a panic while loading dir into an error. It is the last line
-// of defence: readFolder checks everything a model is built from beforehand.
+// of defence: checkpoint.Read checks everything a model is built from beforehand.
 func recoverInto(err *error, dir string) {
 	if r := recover(); r != nil {
 		*err = fmt.Errorf("checkpoint %s: cannot be loaded (%v); delete the folder and train again, or restore a good copy", dir, r)
@@ -243,128 +178,16 @@ func LoadCheckpoint(name string) (*Model, error) {
 // and shapes).
 func (m *Model) LoadWeights(dir string) (err error) {
 	defer recoverInto(&err, dir)
-	man, weights, dir, err := readCheckpoint(dir)
+	s, err := readCheckpoint(dir)
 	if err != nil {
 		return err
 	}
 	if err := m.build(); err != nil {
-		return fmt.Errorf("load weights from %s: %w", dir, err)
+		return fmt.Errorf("load weights from %s: %w", s.dir, err)
 	}
-	if m.graphFn == nil && !sameLayers(man.Model, m.spec()) {
+	if m.graphFn == nil && !sameLayers(s.model, m.spec()) {
 		return fmt.Errorf("checkpoint %s holds a different model: %s, but this model is %s; mnistlib.Load(dir) builds the model a checkpoint holds",
-			dir, man.Model.describe(), m.spec().describe())
+			s.dir, s.model.describe(), m.spec().describe())
 	}
-	return m.setVariables(man, weights, dir)
-}
-
-// readCheckpoint reads and checks model.json and weights.bin, under the shared checkpoint
-// lock so that no Save swaps them meanwhile. It returns the folder it read (dir, or the
-// backup a Save interrupted during its swap left, see interruptedSwap).
-func readCheckpoint(dir string) (man manifest, weights []byte, _ string, err error) {
-	dir = filepath.Clean(dir)
-	notExist := fmt.Errorf("checkpoint %s: folder does not exist (%w)", dir, fs.ErrNotExist)
-	if _, err := os.Lstat(dir); errors.Is(err, fs.ErrNotExist) && interruptedSwap(dir) == "" {
-		// Nothing to read: answer without making a lock file beside a folder that is not there.
-		return man, nil, dir, notExist
-	}
-	// Lock only what is a checkpoint (or its backup): reading a folder of the user's
-	// that is not one must leave no lock file beside it. Without the lock (a
-	// read-only place, where nobody saves either) the read goes on alone; a lock
-	// file that is a link or a FIFO is an error.
-	if _, err := os.Lstat(filepath.Join(dir, manifestFile)); err == nil || interruptedSwap(dir) != "" {
-		lock, err := lockCheckpoint(dir, false)
-		if errors.Is(err, errHostile) {
-			return man, nil, dir, fmt.Errorf("checkpoint %s: its lock file %w", dir, err)
-		} else if err == nil {
-			defer lock.Close()
-		}
-	}
-	from := dir
-	if _, err := os.Lstat(dir); errors.Is(err, fs.ErrNotExist) {
-		if from = interruptedSwap(dir); from == "" {
-			return man, nil, dir, notExist
-		}
-	}
-	man, weights, err = readFolder(from)
-	return man, weights, from, err
-}
-
-// restore builds the model with the checkpoint's values already in its store, so
-// no initializer graph is compiled (on XLA that is most of a load's half a
-// second), then checks that the variables the layers made are exactly the saved
-// ones, and takes the checkpoint's history.
-func (m *Model) restore(man manifest, weights []byte, dir string) error {
-	if err := m.buildWith(func() error { return m.copyVariables(man, weights, dir) }); err != nil {
-		return fmt.Errorf("checkpoint %s: its weights do not fit its layers (%w); delete the folder and train again, or restore a good copy", dir, err)
-	}
-	if err := m.checkVariables(man, dir); err != nil {
-		return err
-	}
-	m.History, m.Fitted = man.History, man.Fitted
-	return nil
-}
-
-// setVariables copies a checkpoint into a model already built: its weights,
-// optimizer state and history.
-func (m *Model) setVariables(man manifest, weights []byte, dir string) error {
-	if err := m.checkVariables(man, dir); err != nil {
-		return err
-	}
-	if err := m.copyVariables(man, weights, dir); err != nil {
-		return err
-	}
-	m.History, m.Fitted = man.History, man.Fitted
-	return nil
-}
-
-// checkVariables checks that the checkpoint's trainable variables are exactly
-// the model's (same paths and shapes).
-func (m *Model) checkVariables(man manifest, dir string) error {
-	saved := make(map[string]savedVariable, len(man.Variables))
-	for _, sv := range man.Variables {
-		saved[sv.Path] = sv
-	}
-	for v := range m.store.IterVariables() {
-		if !v.Trainable {
-			continue
-		}
-		sv, ok := saved[v.Path()]
-		if !ok || !sv.Trainable {
-			return fmt.Errorf("checkpoint %s does not match this %s model: it has no weights %s", dir, m.spec().describe(), v.Path())
-		}
-		if sv.DType != v.DType() || !slices.Equal(sv.Shape, v.Shape().Dimensions) {
-			return fmt.Errorf("checkpoint %s does not match this %s model: %s is %s%v there, %s here",
-				dir, m.spec().describe(), v.Path(), sv.DType, sv.Shape, v.Shape())
-		}
-	}
-	for _, sv := range man.Variables {
-		if v := m.store.GetVariable(sv.Path); sv.Trainable && (v == nil || !v.Trainable) {
-			return fmt.Errorf("checkpoint %s does not match this %s model: this model has no weights %s", dir, m.spec().describe(), sv.Path)
-		}
-	}
-	return nil
-}
-
-// copyVariables puts every saved value in the store, creating the variables
-// the store does not have yet (the optimizer state, picked up by the trainer's
-// graph when training resumes; all of them when restoring).
-func (m *Model) copyVariables(man manifest, weights []byte, dir string) error {
-	for _, sv := range man.Variables {
-		t := tensors.FromShape(shapes.Make(sv.DType, sv.Shape...))
-		if err := t.MutableBytes(func(data []byte) { copy(data, weights[sv.Offset:sv.Offset+sv.Bytes]) }); err != nil {
-			return fmt.Errorf("checkpoint %s: %s: %w", dir, sv.Path, err)
-		}
-		if v := m.store.GetVariable(sv.Path); v != nil {
-			if err := v.SetValue(t); err != nil {
-				return fmt.Errorf("checkpoint %s: %s: %w", dir, sv.Path, err)
-			}
-			continue
-		}
-		v, err := m.store.CreateVariable(sv.Path, t)
-		if err != nil {
-			return fmt.Errorf("checkpoint %s: %s: %w", dir, sv.Path, err)
-		}
-		v.SetTrainable(sv.Trainable)
-	}
-	return nil
+	return m.setVariables(s)
 }

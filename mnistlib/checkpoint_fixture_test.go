@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gonb-mnist/workbook/internal/checkpoint"
 )
 
 const fixtureDir = "testdata/checkpoint-format3"
@@ -93,14 +94,14 @@ func TestCheckpointFixture(t *testing.T) {
 				}
 			}
 			// Saved again, it records the same layers under the same class names.
-			var saved manifest
-			manJSON, _ := os.ReadFile(filepath.Join(fixtureDir, name, manifestFile))
+			var saved checkpoint.Manifest
+			manJSON, _ := os.ReadFile(filepath.Join(fixtureDir, name, checkpoint.ManifestFile))
 			if err := json.Unmarshal(manJSON, &saved); err != nil {
 				t.Fatal(err)
 			}
 			for i, sl := range m.spec().Layers {
 				old := saved.Model.Layers[i]
-				if sl.ClassName != old.ClassName || string(canonicalJSON(sl.Config)) != string(canonicalJSON(old.Config)) {
+				if sl.ClassName != old.ClassName || string(checkpoint.CanonicalJSON(sl.Config)) != string(checkpoint.CanonicalJSON(old.Config)) {
 					t.Errorf("layer %d saves as %s%s, the fixture holds %s%s", i+1, sl.ClassName, sl.Config, old.ClassName, old.Config)
 				}
 			}
@@ -150,7 +151,7 @@ func copyFixture(t *testing.T, name string) string {
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range []string{manifestFile, weightsFile} {
+	for _, f := range []string{checkpoint.ManifestFile, checkpoint.WeightsFile} {
 		data, err := os.ReadFile(filepath.Join(fixtureDir, name, f))
 		if err != nil {
 			t.Fatal(err)
@@ -185,7 +186,7 @@ func writeFixture(t *testing.T) {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			t.Fatal(err)
 		}
-		for _, f := range []string{manifestFile, weightsFile} {
+		for _, f := range []string{checkpoint.ManifestFile, checkpoint.WeightsFile} {
 			data, err := os.ReadFile(filepath.Join(tmp, f))
 			if err != nil {
 				t.Fatal(err)

@@ -19,6 +19,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/gonb-mnist/workbook/internal/checkpoint"
+	"github.com/gonb-mnist/workbook/internal/safefile"
 )
 
 // savedCheckpoint saves a small model to root/mlp and returns that folder.
@@ -88,51 +91,51 @@ func TestCheckpointHostileFiles(t *testing.T) {
 		want  []string // nil: it loads
 	}{
 		{"weights.bin links to /dev/zero", func(t *testing.T, dir string) {
-			replaceWithLink(t, filepath.Join(dir, weightsFile), "/dev/zero")
-		}, []string{weightsFile, "link to /dev/zero", "outside the checkpoint folder"}},
+			replaceWithLink(t, filepath.Join(dir, checkpoint.WeightsFile), "/dev/zero")
+		}, []string{checkpoint.WeightsFile, "link to /dev/zero", "outside the checkpoint folder"}},
 		{"model.json links to /dev/zero", func(t *testing.T, dir string) {
-			replaceWithLink(t, filepath.Join(dir, manifestFile), "/dev/zero")
-		}, []string{manifestFile, "link to /dev/zero", "outside the checkpoint folder"}},
+			replaceWithLink(t, filepath.Join(dir, checkpoint.ManifestFile), "/dev/zero")
+		}, []string{checkpoint.ManifestFile, "link to /dev/zero", "outside the checkpoint folder"}},
 		{"weights.bin links to a FIFO in the folder", func(t *testing.T, dir string) {
 			mkfifo(t, filepath.Join(dir, "pipe"))
-			replaceWithLink(t, filepath.Join(dir, weightsFile), "pipe")
-		}, []string{weightsFile, "FIFO", "not a regular file"}},
+			replaceWithLink(t, filepath.Join(dir, checkpoint.WeightsFile), "pipe")
+		}, []string{checkpoint.WeightsFile, "FIFO", "not a regular file"}},
 		{"weights.bin is a FIFO", func(t *testing.T, dir string) {
-			os.Remove(filepath.Join(dir, weightsFile))
-			mkfifo(t, filepath.Join(dir, weightsFile))
-		}, []string{weightsFile, "FIFO"}},
+			os.Remove(filepath.Join(dir, checkpoint.WeightsFile))
+			mkfifo(t, filepath.Join(dir, checkpoint.WeightsFile))
+		}, []string{checkpoint.WeightsFile, "FIFO"}},
 		{"model.json is a FIFO", func(t *testing.T, dir string) {
-			os.Remove(filepath.Join(dir, manifestFile))
-			mkfifo(t, filepath.Join(dir, manifestFile))
-		}, []string{manifestFile, "FIFO"}},
+			os.Remove(filepath.Join(dir, checkpoint.ManifestFile))
+			mkfifo(t, filepath.Join(dir, checkpoint.ManifestFile))
+		}, []string{checkpoint.ManifestFile, "FIFO"}},
 		{"weights.bin is a folder", func(t *testing.T, dir string) {
-			os.Remove(filepath.Join(dir, weightsFile))
-			os.Mkdir(filepath.Join(dir, weightsFile), 0o755)
-		}, []string{weightsFile, "a folder"}},
+			os.Remove(filepath.Join(dir, checkpoint.WeightsFile))
+			os.Mkdir(filepath.Join(dir, checkpoint.WeightsFile), 0o755)
+		}, []string{checkpoint.WeightsFile, "a folder"}},
 		{"weights.bin links to a copy outside", func(t *testing.T, dir string) {
 			outside := filepath.Join(filepath.Dir(dir), "weights-copy.bin")
-			if err := os.Rename(filepath.Join(dir, weightsFile), outside); err != nil {
+			if err := os.Rename(filepath.Join(dir, checkpoint.WeightsFile), outside); err != nil {
 				t.Fatal(err)
 			}
-			symlink(t, outside, filepath.Join(dir, weightsFile))
-		}, []string{weightsFile, "outside the checkpoint folder", "copy of the file"}},
+			symlink(t, outside, filepath.Join(dir, checkpoint.WeightsFile))
+		}, []string{checkpoint.WeightsFile, "outside the checkpoint folder", "copy of the file"}},
 		{"weights.bin links to a file in the folder", func(t *testing.T, dir string) {
-			if err := os.Rename(filepath.Join(dir, weightsFile), filepath.Join(dir, "w.bin")); err != nil {
+			if err := os.Rename(filepath.Join(dir, checkpoint.WeightsFile), filepath.Join(dir, "w.bin")); err != nil {
 				t.Fatal(err)
 			}
-			symlink(t, "w.bin", filepath.Join(dir, weightsFile))
+			symlink(t, "w.bin", filepath.Join(dir, checkpoint.WeightsFile))
 		}, nil},
 		{"weights.bin longer than declared", func(t *testing.T, dir string) {
-			appendBytes(t, filepath.Join(dir, weightsFile), make([]byte, 1<<20))
-		}, []string{weightsFile, "bytes, but model.json declares", "different saves"}},
+			appendBytes(t, filepath.Join(dir, checkpoint.WeightsFile), make([]byte, 1<<20))
+		}, []string{checkpoint.WeightsFile, "bytes, but model.json declares", "different saves"}},
 		{"weights.bin cut short", func(t *testing.T, dir string) {
-			if err := os.Truncate(filepath.Join(dir, weightsFile), 100); err != nil {
+			if err := os.Truncate(filepath.Join(dir, checkpoint.WeightsFile), 100); err != nil {
 				t.Fatal(err)
 			}
-		}, []string{weightsFile, "holds 100 bytes"}},
+		}, []string{checkpoint.WeightsFile, "holds 100 bytes"}},
 		{"model.json over 4 MiB", func(t *testing.T, dir string) {
-			appendBytes(t, filepath.Join(dir, manifestFile), bytes.Repeat([]byte(" "), maxManifestBytes))
-		}, []string{manifestFile, "more than the 4194304"}},
+			appendBytes(t, filepath.Join(dir, checkpoint.ManifestFile), bytes.Repeat([]byte(" "), checkpoint.MaxManifestBytes))
+		}, []string{checkpoint.ManifestFile, "more than the 4194304"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := savedCheckpoint(t, t.TempDir())
@@ -187,7 +190,7 @@ func appendBytes(t *testing.T, path string, data []byte) {
 // the check against damage, and Load must find what is wrong by itself.
 func craft(t *testing.T, dir string, edit func(man map[string]any)) {
 	t.Helper()
-	path := filepath.Join(dir, manifestFile)
+	path := filepath.Join(dir, checkpoint.ManifestFile)
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -200,15 +203,15 @@ func craft(t *testing.T, dir string, edit func(man map[string]any)) {
 	if data, err = json.Marshal(generic); err != nil {
 		t.Fatal(err)
 	}
-	var man manifest
+	man := checkpoint.Manifest{History: &History{}, Fitted: &FitParams{}} // as Load reads it
 	if err := json.Unmarshal(data, &man); err != nil {
 		t.Fatalf("the crafted manifest does not decode: %v", err)
 	}
-	weights, err := os.ReadFile(filepath.Join(dir, weightsFile))
+	weights, err := os.ReadFile(filepath.Join(dir, checkpoint.WeightsFile))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if generic["sha256"], err = checksum(man, weights); err != nil {
+	if generic["sha256"], err = checkpoint.Checksum(man, weights); err != nil {
 		t.Fatal(err)
 	}
 	if data, err = json.Marshal(generic); err != nil {
@@ -391,27 +394,27 @@ func TestCheckpointHostileLockFile(t *testing.T) {
 			if err := os.Mkdir(filepath.Dir(target), 0o755); err != nil {
 				t.Fatal(err)
 			}
-			os.Remove(lockPath(dir))
+			os.Remove(checkpoint.LockPath(dir))
 			switch kind {
 			case "link to a file":
 				writeFile(t, target, []byte("the user's"))
 				fallthrough
 			case "link to a missing file":
-				symlink(t, target, lockPath(dir))
+				symlink(t, target, checkpoint.LockPath(dir))
 			case "FIFO":
-				mkfifo(t, lockPath(dir))
+				mkfifo(t, checkpoint.LockPath(dir))
 			}
 			before := tree(filepath.Dir(target))
 			_, err := loadWithin(t, dir)
-			assertErrorMentions(t, err, dir, "lock file", lockPath(dir), "remove it")
+			assertErrorMentions(t, err, dir, "lock file", checkpoint.LockPath(dir), "remove it")
 			err = smallModel(t, 2).Save(dir)
-			assertErrorMentions(t, err, lockPath(dir), "remove it")
+			assertErrorMentions(t, err, checkpoint.LockPath(dir), "remove it")
 			t.Setenv(EnvCheckpoints, root)
 			t.Setenv(EnvQuick, "")
 			x, y := syntheticData(100, 4)
 			m := unbuiltModel(2)
 			_, err = m.Fit(x, y, FitOptions{Epochs: 1, BatchSize: 50, Checkpoint: "mlp"})
-			assertErrorMentions(t, err, "fit: cannot save", "lock file", lockPath(dir), "remove it")
+			assertErrorMentions(t, err, "fit: cannot save", "lock file", checkpoint.LockPath(dir), "remove it")
 			if len(m.History.Loss) > 0 {
 				t.Error("Fit trained before finding out it cannot save")
 			}
@@ -424,7 +427,7 @@ func TestCheckpointHostileLockFile(t *testing.T) {
 			if left := leftovers(t, dir); len(left) > 0 {
 				t.Errorf("left %v", left)
 			}
-			os.Remove(lockPath(dir)) // as the error says: then all is well again
+			os.Remove(checkpoint.LockPath(dir)) // as the error says: then all is well again
 			if m, err := Load(dir); err != nil || m.Seed != 1 {
 				t.Errorf("Load once the lock file is removed: %v, %v", m, err)
 			}
@@ -459,7 +462,7 @@ func TestCheckpointFolderIsALink(t *testing.T) {
 	if len(m.History.Loss) > 0 {
 		t.Error("Fit trained before refusing the link")
 	}
-	after := slices.DeleteFunc(tree(root), func(p string) bool { return p == lockPath(link) })
+	after := slices.DeleteFunc(tree(root), func(p string) bool { return p == checkpoint.LockPath(link) })
 	if !slices.Equal(before, after) {
 		t.Errorf("files changed: %v → %v", before, after)
 	}
@@ -479,14 +482,14 @@ func TestCheckpointHostileJournal(t *testing.T) {
 		journal func(t *testing.T, dir string)
 	}{
 		{"names outside the folder", func(t *testing.T, dir string) {
-			writeFile(t, journalPath(dir), []byte("../../etc\n../x\n"))
+			writeFile(t, checkpoint.JournalPath(dir), []byte("../../etc\n../x\n"))
 		}},
 		{"names another checkpoint's backup", func(t *testing.T, dir string) {
 			other := filepath.Join(filepath.Dir(dir), "cnn")
-			writeFile(t, journalPath(dir), []byte(filepath.Base(privateName("", privatePrefix(other, "old")))+"\n"+
-				filepath.Base(privateName("", privatePrefix(other, "tmp")))+"\n"))
+			writeFile(t, checkpoint.JournalPath(dir), []byte(filepath.Base(safefile.PrivateName("", checkpoint.PrivatePrefix(other, "old")))+"\n"+
+				filepath.Base(safefile.PrivateName("", checkpoint.PrivatePrefix(other, "tmp")))+"\n"))
 		}},
-		{"a link to /dev/zero", func(t *testing.T, dir string) { symlink(t, "/dev/zero", journalPath(dir)) }},
+		{"a link to /dev/zero", func(t *testing.T, dir string) { symlink(t, "/dev/zero", checkpoint.JournalPath(dir)) }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := savedCheckpoint(t, t.TempDir())
@@ -500,7 +503,7 @@ func TestCheckpointHostileJournal(t *testing.T) {
 			if err := smallModel(t, 2).Save(dir); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := os.Lstat(journalPath(dir)); err == nil {
+			if _, err := os.Lstat(checkpoint.JournalPath(dir)); err == nil {
 				t.Error("the Save left the journal")
 			}
 		})
@@ -556,10 +559,10 @@ func TestCheckpointLoadMemory(t *testing.T) {
 		wantErr string // "" when it loads
 	}{
 		{"weights.bin links to /dev/zero", hostile(func(t *testing.T, dir string) {
-			replaceWithLink(t, filepath.Join(dir, weightsFile), "/dev/zero")
+			replaceWithLink(t, filepath.Join(dir, checkpoint.WeightsFile), "/dev/zero")
 		}), "outside the checkpoint folder"},
 		{"model.json links to /dev/zero", hostile(func(t *testing.T, dir string) {
-			replaceWithLink(t, filepath.Join(dir, manifestFile), "/dev/zero")
+			replaceWithLink(t, filepath.Join(dir, checkpoint.ManifestFile), "/dev/zero")
 		}), "outside the checkpoint folder"},
 		{"Dense of 20 million units", hostile(func(t *testing.T, dir string) {
 			craft(t, dir, func(man jsonObj) { layerConfig(man, 0)["units"] = 20_000_000 })

@@ -18,6 +18,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/gonb-mnist/workbook/internal/checkpoint"
+	"github.com/gonb-mnist/workbook/internal/safefile"
 )
 
 // smallModel is a quick MLP whose weights its seed fixes.
@@ -50,7 +53,7 @@ func leftovers(t testing.TB, dir string) []string {
 	}
 	var names []string
 	for _, e := range entries {
-		if isPrivate(e.Name(), privatePrefix(dir, "tmp")) || isPrivate(e.Name(), privatePrefix(dir, "old")) {
+		if safefile.IsPrivate(e.Name(), checkpoint.PrivatePrefix(dir, "tmp")) || safefile.IsPrivate(e.Name(), checkpoint.PrivatePrefix(dir, "old")) {
 			names = append(names, e.Name())
 		}
 	}
@@ -187,7 +190,7 @@ func tree(root string) []string {
 // and readers meanwhile always find a whole checkpoint. The writers share two
 // models (Save only reads a model), so that building them does not dominate.
 func TestCheckpointConcurrentSaves(t *testing.T) {
-	if !locksWork {
+	if !safefile.LocksWork {
 		t.Skip("no file lock on " + runtime.GOOS)
 	}
 	dir := filepath.Join(t.TempDir(), "mlp")
@@ -228,7 +231,7 @@ func TestCheckpointConcurrentSaves(t *testing.T) {
 	})
 	readers.Go(func() {
 		for {
-			if _, _, _, err := readCheckpoint(dir); err != nil && len(errs) < cap(errs) {
+			if _, err := readCheckpoint(dir); err != nil && len(errs) < cap(errs) {
 				errs <- fmt.Errorf("concurrent read: %w", err)
 			}
 			reads++
@@ -291,7 +294,7 @@ func TestCheckpointSurvivesKill(t *testing.T) {
 	if err := m.Save(dir); err != nil {
 		t.Fatal(err)
 	}
-	_, wantWeights, _, err := readCheckpoint(dir)
+	want, err := readCheckpoint(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -303,15 +306,15 @@ func TestCheckpointSurvivesKill(t *testing.T) {
 		if len(leftovers(t, dir)) > 0 {
 			leftBehind++
 		}
-		man, weights, from, err := readCheckpoint(dir)
+		got, err := readCheckpoint(dir)
 		if err != nil {
 			t.Fatalf("round %d (killed %v after it started saving): %v", round, delay, err)
 		}
-		if from != dir {
+		if got.dir != dir {
 			backups++
 		}
-		if !slices.Equal(weights, wantWeights) || len(man.History.Loss) > 1 {
-			t.Errorf("round %d: the checkpoint holds another model: history %+v", round, man.History)
+		if !slices.Equal(got.weights, want.weights) || len(got.history.Loss) > 1 {
+			t.Errorf("round %d: the checkpoint holds another model: history %+v", round, got.history)
 		}
 	}
 	t.Logf("%d kills: %d left folders behind, %d between the renames (read from the backup)", rounds, leftBehind, backups)
@@ -380,7 +383,7 @@ func TestCheckpointManifestChecked(t *testing.T) {
 			if err := m.Save(dir); err != nil {
 				t.Fatal(err)
 			}
-			path := filepath.Join(dir, manifestFile)
+			path := filepath.Join(dir, checkpoint.ManifestFile)
 			data, err := os.ReadFile(path)
 			if err != nil {
 				t.Fatal(err)
@@ -416,19 +419,19 @@ func TestCheckpointManifestChecked(t *testing.T) {
 }
 
 // killSwapAt saves m to dir as a Save killed at the given step of its swap
-// would: swapStep panics there, and nothing after it runs (the deferred clean-up
+// would: checkpoint.SwapStep panics there, and nothing after it runs (the deferred clean-up
 // sees no error, as a killed process runs none). The temporary folder's lock is
 // dropped, as the kernel drops a dead process's.
 func killSwapAt(t *testing.T, m *Model, dir, step string) {
 	t.Helper()
 	type killed struct{}
-	swapStep = func(s string) {
+	checkpoint.SwapStep = func(s string) {
 		if s == step {
 			panic(killed{})
 		}
 	}
 	defer func() {
-		swapStep = func(string) {}
+		checkpoint.SwapStep = func(string) {}
 		if r := recover(); r != (killed{}) {
 			t.Fatalf("the Save was not stopped at %q: %v", step, r)
 		}
@@ -441,7 +444,7 @@ func killSwapAt(t *testing.T, m *Model, dir, step string) {
 // save's folder. A checkpoint deleted afterwards stays deleted: the backup is never
 // read once the swap it belongs to has put the new folder in place.
 func TestCheckpointRecoversInterruptedSwap(t *testing.T) {
-	if !locksWork {
+	if !safefile.LocksWork {
 		t.Skip("no file lock on " + runtime.GOOS)
 	}
 	for _, tc := range []struct {
@@ -461,7 +464,7 @@ func TestCheckpointRecoversInterruptedSwap(t *testing.T) {
 			if m, err := Load(dir); err != nil || m.Seed != tc.wantSeed {
 				t.Fatalf("Load after a save killed at %q: %v, %v; want seed %d", tc.step, m, err, tc.wantSeed)
 			}
-			running, lock, err := newTempFolder(dir)
+			running, lock, err := checkpoint.NewTempFolder(dir)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -476,7 +479,7 @@ func TestCheckpointRecoversInterruptedSwap(t *testing.T) {
 			if left := leftovers(t, dir); !slices.Equal(left, []string{filepath.Base(running)}) {
 				t.Errorf("after the Save: %v, want only the running save's %s", left, filepath.Base(running))
 			}
-			if _, err := os.Lstat(journalPath(dir)); err == nil {
+			if _, err := os.Lstat(checkpoint.JournalPath(dir)); err == nil {
 				t.Error("the Save left its journal")
 			}
 			lock.Close() // That save dies: the next Save clears its folder.
@@ -505,7 +508,7 @@ func TestCheckpointDeletedStaysDeleted(t *testing.T) {
 			}
 			if step != "" {
 				killSwapAt(t, smallModel(t, 2), dir, step)
-			} else if err := os.Rename(dir, privateName(filepath.Dir(dir), privatePrefix(dir, "old"))); err != nil {
+			} else if err := os.Rename(dir, safefile.PrivateName(filepath.Dir(dir), checkpoint.PrivatePrefix(dir, "old"))); err != nil {
 				t.Fatal(err) // a backup as older versions left it, no journal
 			}
 			if err := os.RemoveAll(dir); err != nil {

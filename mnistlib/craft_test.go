@@ -11,6 +11,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/gonb-mnist/workbook/internal/idx"
 )
 
 // idxBytes encodes an IDX file: magic, big-endian dimensions, data.
@@ -104,10 +106,10 @@ func tinyData(n int) *Data {
 func writeIDXSet(t *testing.T, dir string, d *Data) {
 	t.Helper()
 	files := map[string][]byte{
-		idxNames[0]: idxBytes(idxImagesMagic, d.Train.Images.Shape(), d.Train.Images.Pix),
-		idxNames[1]: idxBytes(idxLabelsMagic, d.Train.Labels.Shape(), d.Train.Labels),
-		idxNames[2]: idxBytes(idxImagesMagic, d.Test.Images.Shape(), d.Test.Images.Pix),
-		idxNames[3]: idxBytes(idxLabelsMagic, d.Test.Labels.Shape(), d.Test.Labels),
+		idxNames[0]: idxBytes(idx.ImagesMagic, d.Train.Images.Shape(), d.Train.Images.Pix),
+		idxNames[1]: idxBytes(idx.LabelsMagic, d.Train.Labels.Shape(), d.Train.Labels),
+		idxNames[2]: idxBytes(idx.ImagesMagic, d.Test.Images.Shape(), d.Test.Images.Pix),
+		idxNames[3]: idxBytes(idx.LabelsMagic, d.Test.Labels.Shape(), d.Test.Labels),
 	}
 	for name, raw := range files {
 		writeFile(t, filepath.Join(dir, name+".gz"), gzipBytes(raw))

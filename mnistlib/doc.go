@@ -20,9 +20,8 @@
 //   - dataset.go: the data sets by name (MNIST, Fashion-MNIST) and where each
 //     is looked for.
 //   - load.go: LoadData, LoadDataset and LoadDataFrom: a folder, then the cache,
-//     then a fetch.
-//   - idx.go: LeCun's original IDX files, raw or gzipped, with bounded memory.
-//   - npz.go: Keras' mnist.npz, a zip of four NumPy arrays.
+//     then a fetch; LeCun's IDX files and Keras' mnist.npz made into Data
+//     (their readers are internal/idx and internal/npz).
 //   - fetch.go: the cache: its checksums, filling it (Keras' download, else the
 //     Go module proxy) and its checked unpacked copy.
 //   - preprocess.go: Reshape2D, Reshape4D, Normalize, ToCategorical.
@@ -62,21 +61,16 @@
 //
 //   - checkpoint.go: Save, Load, LoadWeights and LoadCheckpoint, and the
 //     checkpoints' names and folder (CheckpointDir).
-//   - checkpoint_format.go: what a checkpoint holds: model.json (the model's
-//     description, its history, the list of variables, the checksum) and
-//     weights.bin.
-//   - checkpoint_swap.go: a save written aside and swapped in with a journal,
-//     under the lock that orders saves and loads.
-//   - checkpoint_validate.go: reading a checkpoint anybody may have edited:
-//     regular files only, sizes bounded, the manifest checked before anything
-//     is built.
+//   - checkpoint_model.go: a model in a checkpoint and back: its layers,
+//     history and fitting options written into the manifest, checked when
+//     read, and the saved values put back in the model.
 //   - variants.go: the other models a checkpoint name keeps (Variants).
-//   - atomicwrite.go: a file written whole or not at all, synced (a
-//     checkpoint's files, the data cache's).
-//   - lock_unix.go, lock_other.go: the lock that orders concurrent saves
-//     (flock where it exists, none elsewhere).
-//   - diskspace_statfs.go, diskspace_other.go: the free space Fit checks before
-//     training (where the system tells it).
+//
+// The checkpoint as files is internal/checkpoint: what the folder holds
+// (model.json and weights.bin), a save written aside and swapped in with a
+// journal under a lock, and a folder anybody may have edited read with every
+// size bounded. The file handling they share with the data cache (files
+// written whole, regular files only, locks, free space) is internal/safefile.
 //
 // # Looking inside a model, and how it learns
 //

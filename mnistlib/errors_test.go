@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/gonb-mnist/workbook/internal/idx"
 )
 
 // Every bad input must give an error that names the file and says what to do.
@@ -26,14 +28,14 @@ func TestBadFolderErrors(t *testing.T) {
 			os.Remove(filepath.Join(dir, gz(idxNames[3])))
 		}, []string{"lacks t10k-labels-idx1-ubyte", "copy the missing files"}},
 		{"labels file where images belong", func(t *testing.T, dir string) {
-			writeFile(t, filepath.Join(dir, gz(idxNames[0])), gzipBytes(idxBytes(idxLabelsMagic, []int{3}, good.Train.Labels)))
+			writeFile(t, filepath.Join(dir, gz(idxNames[0])), gzipBytes(idxBytes(idx.LabelsMagic, []int{3}, good.Train.Labels)))
 		}, []string{gz(idxNames[0]), "wrong magic number 0x00000801", "labels file", "replace"}},
 		{"gzip file without .gz", func(t *testing.T, dir string) {
 			os.Remove(filepath.Join(dir, gz(idxNames[1])))
 			writeFile(t, filepath.Join(dir, idxNames[1]), gzipBytes([]byte("whatever")))
 		}, []string{idxNames[1], "gzip file whose name lacks .gz"}},
 		{"truncated images", func(t *testing.T, dir string) {
-			raw := idxBytes(idxImagesMagic, good.Train.Images.Shape(), good.Train.Images.Pix)
+			raw := idxBytes(idx.ImagesMagic, good.Train.Images.Shape(), good.Train.Images.Pix)
 			writeFile(t, filepath.Join(dir, gz(idxNames[0])), gzipBytes(raw[:1000]))
 		}, []string{gz(idxNames[0]), "truncated", "984 of the 2352 bytes", "fetch it again"}},
 		{"truncated gzip stream", func(t *testing.T, dir string) {
@@ -44,10 +46,10 @@ func TestBadFolderErrors(t *testing.T) {
 			writeFile(t, filepath.Join(dir, gz(idxNames[2])), []byte("<html>404 not found</html>"))
 		}, []string{gz(idxNames[2]), "not a readable gzip file"}},
 		{"fewer labels than images", func(t *testing.T, dir string) {
-			writeFile(t, filepath.Join(dir, gz(idxNames[1])), gzipBytes(idxBytes(idxLabelsMagic, []int{2}, good.Train.Labels[:2])))
+			writeFile(t, filepath.Join(dir, gz(idxNames[1])), gzipBytes(idxBytes(idx.LabelsMagic, []int{2}, good.Train.Labels[:2])))
 		}, []string{idxNames[0], idxNames[1], "3 images but 2 labels", "matching pair"}},
 		{"label out of range", func(t *testing.T, dir string) {
-			writeFile(t, filepath.Join(dir, gz(idxNames[3])), gzipBytes(idxBytes(idxLabelsMagic, []int{3}, []byte{1, 12, 3})))
+			writeFile(t, filepath.Join(dir, gz(idxNames[3])), gzipBytes(idxBytes(idx.LabelsMagic, []int{3}, []byte{1, 12, 3})))
 		}, []string{idxNames[3], "label 12 at index 1"}},
 		{"gzip checksum", func(t *testing.T, dir string) { // the stream's CRC-32, 8 bytes from its end
 			path := filepath.Join(dir, gz(idxNames[3]))
@@ -56,17 +58,17 @@ func TestBadFolderErrors(t *testing.T) {
 			writeFile(t, path, b)
 		}, []string{gz(idxNames[3]), "gzip checksum does not match", "fetch it again"}},
 		{"trailing data", func(t *testing.T, dir string) {
-			raw := idxBytes(idxLabelsMagic, []int{3}, good.Test.Labels)
+			raw := idxBytes(idx.LabelsMagic, []int{3}, good.Test.Labels)
 			writeFile(t, filepath.Join(dir, gz(idxNames[3])), gzipBytes(append(raw, 7, 7, 7)))
 		}, []string{gz(idxNames[3]), "more data than its header announces"}},
 		{"header overflows", func(t *testing.T, dir string) { // 2^31 × 2^31 × 2 wraps around an int64
-			writeFile(t, filepath.Join(dir, gz(idxNames[0])), gzipBytes(idxBytes(idxImagesMagic, []int{1 << 31, 1 << 31, 2}, nil)))
+			writeFile(t, filepath.Join(dir, gz(idxNames[0])), gzipBytes(idxBytes(idx.ImagesMagic, []int{1 << 31, 1 << 31, 2}, nil)))
 		}, []string{gz(idxNames[0]), "announces the shape [2147483648]", "corrupt"}},
 		{"header announces too much", func(t *testing.T, dir string) {
-			writeFile(t, filepath.Join(dir, gz(idxNames[0])), gzipBytes(idxBytes(idxImagesMagic, []int{90000, 28, 28}, nil)))
+			writeFile(t, filepath.Join(dir, gz(idxNames[0])), gzipBytes(idxBytes(idx.ImagesMagic, []int{90000, 28, 28}, nil)))
 		}, []string{gz(idxNames[0]), "more than the 64 MiB a file may hold"}},
 		{"images not 28x28", func(t *testing.T, dir string) {
-			writeFile(t, filepath.Join(dir, gz(idxNames[2])), gzipBytes(idxBytes(idxImagesMagic, []int{3, 32, 32}, make([]byte, 3*32*32))))
+			writeFile(t, filepath.Join(dir, gz(idxNames[2])), gzipBytes(idxBytes(idx.ImagesMagic, []int{3, 32, 32}, make([]byte, 3*32*32))))
 		}, []string{idxNames[2], "32×32", "28×28"}},
 	}
 	for _, c := range cases {
@@ -181,9 +183,9 @@ func TestBombFolderMemory(t *testing.T) {
 	}
 	dir := t.TempDir()
 	for i, name := range idxNames { // each 256 MiB of zeros, about 250 KB gzipped
-		magic, dims := uint32(idxImagesMagic), []int{256 << 20 / 784, 28, 28}
+		magic, dims := uint32(idx.ImagesMagic), []int{256 << 20 / 784, 28, 28}
 		if i%2 == 1 {
-			magic, dims = idxLabelsMagic, []int{256 << 20}
+			magic, dims = idx.LabelsMagic, []int{256 << 20}
 		}
 		writeFile(t, filepath.Join(dir, name+".gz"), gzipZeros(t, idxBytes(magic, dims, nil), 256<<20))
 	}

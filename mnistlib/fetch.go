@@ -18,6 +18,9 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/gonb-mnist/workbook/internal/idx"
+	"github.com/gonb-mnist/workbook/internal/safefile"
 )
 
 // readCache returns nil, nil when the cache holds no complete copy.
@@ -169,11 +172,11 @@ func (l *Loader) copyVerified(src string) error {
 	return nil
 }
 
-// saveVerified writes r into the cache as name, atomically (writeFileAtomic):
+// saveVerified writes r into the cache as name, atomically (safefile.WriteAtomic):
 // it is renamed into place only once its checksum is right, so an interrupted
 // or bad fetch never leaves a half-written file under name.
 func (l *Loader) saveVerified(r io.Reader, name string) error {
-	return writeFileAtomic(filepath.Join(l.CacheDir, name), func(w io.Writer) error {
+	return safefile.WriteAtomic(filepath.Join(l.CacheDir, name), func(w io.Writer) error {
 		return l.checkSum(r, name, w)
 	})
 }
@@ -269,9 +272,9 @@ func readUnpacked(dir string, sources map[string]string) (*Data, error) {
 		if man.Files[i].Name != name {
 			return nil, fmt.Errorf("%s lists %q where %s belongs", filepath.Join(dir, unpackedRecord), man.Files[i].Name, name)
 		}
-		magic := uint32(idxImagesMagic)
+		magic := uint32(idx.ImagesMagic)
 		if i%2 == 1 {
-			magic = idxLabelsMagic
+			magic = idx.LabelsMagic
 		}
 		parts[i].dims, parts[i].data, err = readUnpackedIDX(filepath.Join(dir, name), magic, man.Files[i])
 		if err != nil {
@@ -317,7 +320,7 @@ func readUnpackedIDX(path string, magic uint32, want unpackedFile) ([]int, []byt
 		return nil, nil, fmt.Errorf("%s: CRC-32C %08x, its record says %08x", path, crc, want.CRC32C)
 	}
 	r := bytes.NewReader(buf)
-	dims, size, err := decodeIDXHeader(r, magic)
+	dims, size, err := idx.DecodeHeader(r, magic)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -329,7 +332,7 @@ func readUnpackedIDX(path string, magic uint32, want unpackedFile) ([]int, []byt
 }
 
 // writeUnpacked writes d into dir as the four IDX files and then the record
-// naming sources, each file atomically (writeFileAtomic).
+// naming sources, each file atomically (safefile.WriteAtomic).
 // Errors are ignored: without a copy the next load just unpacks again.
 func writeUnpacked(dir string, d *Data, sources map[string]string) {
 	man := unpackedManifest{Format: unpackedFormat, Sources: sources}
@@ -338,9 +341,9 @@ func writeUnpacked(dir string, d *Data, sources map[string]string) {
 		if i >= 2 {
 			s = d.Test
 		}
-		header, data := idxHeader(idxLabelsMagic, len(s.Labels)), []byte(s.Labels)
+		header, data := idx.Header(idx.LabelsMagic, len(s.Labels)), []byte(s.Labels)
 		if i%2 == 0 {
-			header, data = idxHeader(idxImagesMagic, s.Images.N, s.Images.Rows, s.Images.Cols), s.Images.Pix
+			header, data = idx.Header(idx.ImagesMagic, s.Images.N, s.Images.Rows, s.Images.Cols), s.Images.Pix
 		}
 		crc := crc32.Update(crc32.Checksum(header, castagnoli), castagnoli, data)
 		write := func(w io.Writer) error {
@@ -350,7 +353,7 @@ func writeUnpacked(dir string, d *Data, sources map[string]string) {
 			_, err := w.Write(data)
 			return err
 		}
-		if writeFileAtomic(filepath.Join(dir, name), write) != nil {
+		if safefile.WriteAtomic(filepath.Join(dir, name), write) != nil {
 			return
 		}
 		man.Files = append(man.Files, unpackedFile{Name: name, Bytes: int64(len(header) + len(data)), CRC32C: crc})
@@ -359,5 +362,5 @@ func writeUnpacked(dir string, d *Data, sources map[string]string) {
 	if err != nil {
 		return
 	}
-	_ = writeBytesAtomic(filepath.Join(dir, unpackedRecord), append(rec, '\n'))
+	_ = safefile.WriteBytes(filepath.Join(dir, unpackedRecord), append(rec, '\n'))
 }

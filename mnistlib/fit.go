@@ -211,29 +211,29 @@ func (m *Model) reuse(dir string, want FitParams) (reused bool) {
 			reused = false
 		}
 	}()
-	man, weights, dir, err := readCheckpoint(dir)
+	s, err := readCheckpoint(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return false
 	case err != nil:
 		fmt.Fprintf(Messages, tr("training anew: %v")+"\n", err)
 		return false
-	case !m.sameModel(man.Model) || man.Fitted != want:
+	case !m.sameModel(s.model) || s.fitted != want:
 		fmt.Fprintf(Messages, tr("%s holds another model or training: it is kept beside this one (mnistlib.Variants(%q) lists them)")+"\n",
-			displayPath(dir), filepath.Base(dir))
+			displayPath(s.dir), filepath.Base(s.dir))
 		return false
 	}
 	restore := m.restore // builds the model with the saved values: no initialization
 	if m.store != nil {
 		restore = m.setVariables // built already (say, by Summary)
 	}
-	if err := restore(man, weights, dir); err != nil {
+	if err := restore(s); err != nil {
 		m.store, m.err, m.trainer = nil, nil, nil // Fit builds the model afresh
 		fmt.Fprintf(Messages, tr("training anew: %v")+"\n", err)
 		return false
 	}
 	fmt.Fprintf(Messages, tr("loaded %s: this model, trained earlier with these options (%s; change a number to train again)")+"\n",
-		displayPath(dir), m.History.summary())
+		displayPath(s.dir), m.History.summary())
 	return true
 }
 

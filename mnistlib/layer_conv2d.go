@@ -12,6 +12,7 @@ import (
 	"github.com/gomlx/compute/shapes"
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/ml/model"
+	"github.com/gonb-mnist/workbook/internal/checkpoint"
 )
 
 // Conv2D slides Filters kernels over the image: Keras' Conv2D(filters, kernel_size, padding,
@@ -49,8 +50,8 @@ func (c Conv2D) check(in []int) ([]int, error) {
 // params counts a kernel (height × width × input channels) for each filter,
 // and a bias for each filter.
 func (c Conv2D) params(in []int) (int64, string) {
-	k := mulCapped(int64(c.KernelSize[0])*int64(c.KernelSize[1]), int64(in[2]), paramsCap)
-	n := min(mulCapped(k, int64(c.Filters), paramsCap)+int64(c.Filters), paramsCap)
+	k := checkpoint.MulCapped(int64(c.KernelSize[0])*int64(c.KernelSize[1]), int64(in[2]), paramsCap)
+	n := min(checkpoint.MulCapped(k, int64(c.Filters), paramsCap)+int64(c.Filters), paramsCap)
 	return n, fmt.Sprintf("%d×%d×%d×%d + %d", c.KernelSize[0], c.KernelSize[1], in[2], c.Filters, c.Filters)
 }
 

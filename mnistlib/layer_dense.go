@@ -9,6 +9,7 @@ import (
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/ml/layers"
 	"github.com/gomlx/gomlx/ml/model"
+	"github.com/gonb-mnist/workbook/internal/checkpoint"
 )
 
 // Dense is a fully connected layer: Keras' Dense(units, input_dim, kernel_initializer, activation).
@@ -46,7 +47,7 @@ func (d Dense) check(in []int) ([]int, error) {
 func (d Dense) params(in []int) (int64, string) {
 	// Each term capped, so that a crafted Units near MaxInt64 is refused as
 	// too large at this layer, not overflowed into a negative count.
-	n := min(mulCapped(int64(in[0]), int64(d.Units), paramsCap)+min(int64(d.Units), paramsCap), paramsCap)
+	n := min(checkpoint.MulCapped(int64(in[0]), int64(d.Units), paramsCap)+min(int64(d.Units), paramsCap), paramsCap)
 	return n, fmt.Sprintf("%s×%s + %s", thousands(in[0]), thousands(d.Units), thousands(d.Units))
 }
 

@@ -24,6 +24,7 @@ import (
 	"github.com/gomlx/gomlx/ml/layers/activation"
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gomlx/gomlx/ml/model/initializer"
+	"github.com/gonb-mnist/workbook/internal/checkpoint"
 )
 
 // Layer is one model.Add line: Dense, Dropout, Conv2D, MaxPooling2D or Flatten.
@@ -67,9 +68,9 @@ func newLayer(class string) (any, bool) {
 }
 
 // paramsCap is where Layer.params stops counting, just above the most
-// parameters a checkpoint may hold (maxParams), so that no product of a
+// parameters a checkpoint may hold (checkpoint.MaxParams), so that no product of a
 // crafted checkpoint's sizes overflows.
-const paramsCap = maxParams + 1
+const paramsCap = checkpoint.MaxParams + 1
 
 // What the kinds share: activations and kernel initializers by their Keras
 // names.

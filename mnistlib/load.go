@@ -1,12 +1,16 @@
 package mnistlib
 
 import (
+	"archive/zip"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/gonb-mnist/workbook/internal/idx"
+	"github.com/gonb-mnist/workbook/internal/npz"
 )
 
 // The four files of LeCun's original distribution, in the order
@@ -193,4 +197,50 @@ func readNPZFile(path, source string) (*Data, error) {
 		}
 	}
 	return d, nil
+}
+
+// readIDXImages reads an IDX3 image file, gzipped (.gz) or raw.
+func readIDXImages(path string) (Images, error) {
+	dims, data, err := idx.Read(path, idx.ImagesMagic)
+	if err != nil {
+		return Images{}, err
+	}
+	return Images{N: dims[0], Rows: dims[1], Cols: dims[2], Pix: data}, nil
+}
+
+// readIDXLabels reads an IDX1 label file, gzipped (.gz) or raw.
+func readIDXLabels(path string) (Labels, error) {
+	_, data, err := idx.Read(path, idx.LabelsMagic)
+	return Labels(data), err
+}
+
+// readNPZ reads Keras' mnist.npz: a zip of four NumPy .npy arrays named
+// x_train, y_train, x_test and y_test, all uint8.
+func readNPZ(path string) (*Data, error) {
+	z, err := zip.OpenReader(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: not a readable .npz (zip) file (%v): the copy is damaged or incomplete; delete it and fetch it again", path, err)
+	}
+	defer z.Close()
+	arrays, err := npz.ReadArrays(&z.Reader, "x_train", "y_train", "x_test", "y_test")
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	toSplit := func(x, y npz.Array) (Subset, error) {
+		if len(x.Shape) != 3 || len(y.Shape) != 1 {
+			return Subset{}, fmt.Errorf("%s: arrays have shapes %v and %v, want (N, 28, 28) and (N,): not Keras' mnist.npz", path, x.Shape, y.Shape)
+		}
+		return Subset{
+			Images: Images{N: x.Shape[0], Rows: x.Shape[1], Cols: x.Shape[2], Pix: x.Data},
+			Labels: Labels(y.Data),
+		}, nil
+	}
+	var d Data
+	if d.Train, err = toSplit(arrays["x_train"], arrays["y_train"]); err != nil {
+		return nil, err
+	}
+	if d.Test, err = toSplit(arrays["x_test"], arrays["y_test"]); err != nil {
+		return nil, err
+	}
+	return &d, nil
 }

@@ -19,6 +19,7 @@ import (
 	"testing"
 
 	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gonb-mnist/workbook/internal/idx"
 )
 
 // idxCache writes d as the four .gz IDX files into a fresh cache folder and
@@ -264,31 +265,31 @@ func TestIDXAnnouncedSizeIsNotTrusted(t *testing.T) {
 	writeIDXSet(t, dir, good)
 	// 80,000 images announced (63 MB, under the 64 MiB cap), 3 present.
 	writeFile(t, filepath.Join(dir, idxNames[0]+".gz"),
-		gzipBytes(idxBytes(idxImagesMagic, []int{80000, 28, 28}, good.Train.Images.Pix)))
+		gzipBytes(idxBytes(idx.ImagesMagic, []int{80000, 28, 28}, good.Train.Images.Pix)))
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
 	_, err := LoadDataFrom(dir)
 	runtime.ReadMemStats(&after)
 	assertErrorMentions(t, err, idxNames[0], "truncated", "2352 of the 62720000 bytes", "fetch it again")
-	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 2*idxLargest {
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 2*idx.Largest {
 		t.Errorf("allocated %d MB for a file of 2 KB", alloc>>20)
 	}
 }
 
 // readAnnounced returns exactly what was announced, across its growth steps.
 func TestReadAnnounced(t *testing.T) {
-	for _, size := range []int{0, 1, 1000, idxLargest, idxLargest + 1, 2*idxLargest + 7} {
+	for _, size := range []int{0, 1, 1000, idx.Largest, idx.Largest + 1, 2*idx.Largest + 7} {
 		src := make([]byte, size+5)
 		for i := range src {
 			src[i] = byte(i * 31)
 		}
-		data, n, err := readAnnounced(bytes.NewReader(src), size)
+		data, n, err := idx.ReadAnnounced(bytes.NewReader(src), size)
 		if err != nil || n != size || !bytes.Equal(data, src[:size]) {
 			t.Errorf("size %d: got %d bytes (n=%d), err %v", size, len(data), n, err)
 		}
 		if size > 0 {
-			_, n, err = readAnnounced(bytes.NewReader(src[:size-1]), size)
+			_, n, err = idx.ReadAnnounced(bytes.NewReader(src[:size-1]), size)
 			if err == nil || n != size-1 {
 				t.Errorf("size %d, one byte short: n=%d, err %v", size, n, err)
 			}

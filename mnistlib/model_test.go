@@ -17,6 +17,7 @@ import (
 	"github.com/gomlx/gomlx/ml/layers"
 	"github.com/gomlx/gomlx/ml/layers/activation"
 	"github.com/gomlx/gomlx/ml/model"
+	"github.com/gonb-mnist/workbook/internal/checkpoint"
 )
 
 // syntheticData makes n noisy "digits" [n, 784] with one-hot labels [n, 10]:
@@ -247,14 +248,14 @@ func TestCheckpoint(t *testing.T) {
 	if err := m.Save(corrupt); err != nil {
 		t.Fatal(err)
 	}
-	w := filepath.Join(corrupt, weightsFile)
+	w := filepath.Join(corrupt, checkpoint.WeightsFile)
 	data, _ := os.ReadFile(w)
 	data[100] ^= 0xff
 	_ = os.WriteFile(w, data, 0o644)
 	if _, err := Load(corrupt); err == nil || !strings.Contains(err.Error(), corrupt) || !strings.Contains(err.Error(), "corrupt") {
 		t.Errorf("corrupt weights: %v", err)
 	}
-	_ = os.WriteFile(filepath.Join(corrupt, manifestFile), []byte("{not json"), 0o644)
+	_ = os.WriteFile(filepath.Join(corrupt, checkpoint.ManifestFile), []byte("{not json"), 0o644)
 	if _, err := Load(corrupt); err == nil || !strings.Contains(err.Error(), "corrupt") {
 		t.Errorf("corrupt manifest: %v", err)
 	}

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"syscall"
 	"testing"
+
+	"github.com/gonb-mnist/workbook/internal/safefile"
 )
 
 // smallDisk mounts a 1 MiB tmpfs for the test, or skips where that is not
@@ -31,7 +33,7 @@ func fill(t *testing.T, dir string, keep int64) {
 	defer f.Close()
 	block := make([]byte, 4096)
 	for {
-		if free, _ := freeSpace(dir); free <= keep {
+		if free, _ := safefile.FreeSpace(dir); free <= keep {
 			return
 		}
 		if _, err := f.Write(block); errors.Is(err, syscall.ENOSPC) {

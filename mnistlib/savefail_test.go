@@ -16,6 +16,9 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/gonb-mnist/workbook/internal/checkpoint"
+	"github.com/gonb-mnist/workbook/internal/safefile"
 )
 
 // saveFailure sets up a checkpoints folder holding a good checkpoint "mlp" of
@@ -59,7 +62,7 @@ func checkSurvivors(t *testing.T, m *Model, h History, err error, dir string, wa
 	if !reflect.DeepEqual(predictions(t, m), predictions(t, same)) {
 		t.Error("the model Fit returned is not the trained one")
 	}
-	writeCheckpointFile = writeBytesAtomic
+	checkpoint.WriteFile = safefile.WriteBytes
 	if err := m.Save(dir); err != nil {
 		t.Fatalf("saving the trained model once there is room: %v", err)
 	}
@@ -76,7 +79,7 @@ func TestFitKeepsModelWhenSaveFails(t *testing.T) {
 			if filepath.Base(path) == which {
 				return &fs.PathError{Op: "write", Path: path, Err: syscall.ENOSPC}
 			}
-			return writeBytesAtomic(path, data)
+			return safefile.WriteBytes(path, data)
 		}
 	}
 	for _, tc := range []struct {
@@ -86,9 +89,9 @@ func TestFitKeepsModelWhenSaveFails(t *testing.T) {
 		wantErr string
 		skip    bool
 	}{
-		{"disk full writing weights.bin", full(weightsFile), nil, "no space left on device", false},
-		{"disk full writing model.json", full(manifestFile), nil, "no space left on device", false},
-		{"folder made read-only while training", writeBytesAtomic, func(t *testing.T, folder string) {
+		{"disk full writing weights.bin", full(checkpoint.WeightsFile), nil, "no space left on device", false},
+		{"disk full writing model.json", full(checkpoint.ManifestFile), nil, "no space left on device", false},
+		{"folder made read-only while training", safefile.WriteBytes, func(t *testing.T, folder string) {
 			if err := os.Chmod(folder, 0o555); err != nil {
 				t.Fatal(err)
 			}
@@ -101,8 +104,8 @@ func TestFitKeepsModelWhenSaveFails(t *testing.T) {
 			}
 			folder := t.TempDir()
 			fit := saveFailure(t, folder)
-			writeCheckpointFile = tc.write
-			defer func() { writeCheckpointFile = writeBytesAtomic }()
+			checkpoint.WriteFile = tc.write
+			defer func() { checkpoint.WriteFile = safefile.WriteBytes }()
 			m := unbuiltModel(1)
 			if tc.during != nil {
 				once := false
@@ -126,7 +129,7 @@ func TestFitKeepsModelWhenSaveFails(t *testing.T) {
 // Fit says before training when the checkpoint cannot fit in the room left.
 func TestCheckSavableNeedsRoom(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "mlp")
-	if _, ok := freeSpace(filepath.Dir(dir)); !ok {
+	if _, ok := safefile.FreeSpace(filepath.Dir(dir)); !ok {
 		t.Skip("free space is not known here")
 	}
 	err := checkSavable(dir, 1<<61)

@@ -99,8 +99,8 @@ func pruneVariants(dir string) {
 	waiting := waitingVariants(dir)
 	for _, path := range waiting[min(len(waiting), maxVariants):] {
 		desc := "a model"
-		if man, _, _, err := readCheckpoint(path); err == nil {
-			desc = man.Model.describe()
+		if s, err := readCheckpoint(path); err == nil {
+			desc = s.model.describe()
 		}
 		if err := os.RemoveAll(path); err == nil {
 			fmt.Fprintf(Messages, tr("dropped the oldest model kept under %s (%s): at most %d are kept besides the current one")+"\n",
@@ -147,10 +147,10 @@ func Variants(name string) ([]Variant, error) {
 	}
 	var out []Variant
 	add := func(path string, current bool) {
-		man, _, _, err := readCheckpoint(path)
+		s, err := readCheckpoint(path)
 		if err == nil {
-			out = append(out, Variant{Current: current, Layers: man.Model.describe(), Fitted: man.Fitted,
-				History: man.History, Dir: displayPath(path)})
+			out = append(out, Variant{Current: current, Layers: s.model.describe(), Fitted: s.fitted,
+				History: s.history, Dir: displayPath(path)})
 		}
 	}
 	add(dir, true)

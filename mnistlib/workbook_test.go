@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/gonb-mnist/workbook/internal/checkpoint"
 )
 
 // Fit with a Checkpoint trains once, loads while the model and its options
@@ -63,7 +65,7 @@ func TestFitCheckpoint(t *testing.T) {
 			t.Errorf("step %d: the log names an absolute path: %q", i, log.String())
 		}
 	}
-	if _, err := os.Stat(filepath.Join(CheckpointDir(), "mlp", manifestFile)); err != nil || !strings.HasSuffix(CheckpointDir(), "quick") {
+	if _, err := os.Stat(filepath.Join(CheckpointDir(), "mlp", checkpoint.ManifestFile)); err != nil || !strings.HasSuffix(CheckpointDir(), "quick") {
 		t.Errorf("checkpoint not under the quick folder %s: %v", CheckpointDir(), err)
 	}
 }

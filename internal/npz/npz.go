@@ -1,4 +1,4 @@
-package mnistlib
+package npz
 
 import (
 	"archive/zip"
@@ -21,54 +21,22 @@ import (
 // 52 MiB; the caps leave a wide margin yet refuse a damaged or hostile file
 // that declares gigabytes before anything is allocated for it.
 const (
-	npyMemberCap = 64 << 20  // bytes per array
-	npzTotalCap  = 128 << 20 // bytes for the four arrays together
+	ArrayCap     = 64 << 20  // bytes per array
+	TotalCap     = 128 << 20 // bytes for the four arrays together
 	npyHeaderCap = 1<<16 - 1 // GoMLX's reader takes no more; numpy writes about 128
 )
 
-// npzMembers are the arrays of Keras' mnist.npz, in the order they are read.
-var npzMembers = [...]string{"x_train", "y_train", "x_test", "y_test"}
-
-// readNPZ reads Keras' mnist.npz: a zip of four NumPy .npy arrays named
-// x_train, y_train, x_test and y_test, all uint8.
-func readNPZ(path string) (*Data, error) {
-	z, err := zip.OpenReader(path)
-	if err != nil {
-		return nil, fmt.Errorf("%s: not a readable .npz (zip) file (%v): the copy is damaged or incomplete; delete it and fetch it again", path, err)
-	}
-	defer z.Close()
-	arrays, err := readNPYMembers(&z.Reader)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	toSplit := func(x, y npyArray) (Subset, error) {
-		if len(x.shape) != 3 || len(y.shape) != 1 {
-			return Subset{}, fmt.Errorf("%s: arrays have shapes %v and %v, want (N, 28, 28) and (N,): not Keras' mnist.npz", path, x.shape, y.shape)
-		}
-		return Subset{
-			Images: Images{N: x.shape[0], Rows: x.shape[1], Cols: x.shape[2], Pix: x.data},
-			Labels: Labels(y.data),
-		}, nil
-	}
-	var d Data
-	if d.Train, err = toSplit(arrays["x_train"], arrays["y_train"]); err != nil {
-		return nil, err
-	}
-	if d.Test, err = toSplit(arrays["x_test"], arrays["y_test"]); err != nil {
-		return nil, err
-	}
-	return &d, nil
+// Array is one uint8 array: its shape and its values in row-major order.
+type Array struct {
+	Shape []int
+	Data  []byte
 }
 
-type npyArray struct {
-	shape []int
-	data  []byte
-}
-
-// readNPYMembers checks the headers of all four arrays against the caps
-// before it reads the data of any, so that a file declaring too much in all
-// is refused before the first large allocation.
-func readNPYMembers(z *zip.Reader) (map[string]npyArray, error) {
+// ReadArrays reads the uint8 arrays names (each "<name>.npy" in the zip). It
+// checks the headers of all of them against the caps before it reads the data
+// of any, so that a file declaring too much in all is refused before the first
+// large allocation.
+func ReadArrays(z *zip.Reader, names ...string) (map[string]Array, error) {
 	var members []*npyMember
 	defer func() {
 		for _, m := range members {
@@ -76,23 +44,23 @@ func readNPYMembers(z *zip.Reader) (map[string]npyArray, error) {
 		}
 	}()
 	total := 0
-	for _, name := range npzMembers {
+	for _, name := range names {
 		m, err := openNPYMember(z, name+".npy")
 		if err != nil {
 			return nil, err
 		}
 		members = append(members, m)
-		if total += m.size; total > npzTotalCap {
-			return nil, fmt.Errorf("the arrays up to %s declare %d bytes in all, more than the %d MiB that MNIST needs by a wide margin: not Keras' mnist.npz; delete it and fetch it again", m.name, total, npzTotalCap>>20)
+		if total += m.size; total > TotalCap {
+			return nil, fmt.Errorf("the arrays up to %s declare %d bytes in all, more than the %d MiB that MNIST needs by a wide margin: not Keras' mnist.npz; delete it and fetch it again", m.name, total, TotalCap>>20)
 		}
 	}
-	arrays := map[string]npyArray{}
+	arrays := map[string]Array{}
 	for i, m := range members {
 		a, err := m.read()
 		if err != nil {
 			return nil, err
 		}
-		arrays[npzMembers[i]] = a
+		arrays[names[i]] = a
 	}
 	return arrays, nil
 }
@@ -197,7 +165,7 @@ var (
 )
 
 // parseNPYHeader returns the shape of a uint8 array and its size in bytes,
-// refusing sizes over npyMemberCap before anything multiplies out.
+// refusing sizes over ArrayCap before anything multiplies out.
 // Fortran order is left to numpy, which transposes it.
 func parseNPYHeader(header string) (shape []int, size int, err error) {
 	descr, shapeStr := npyDescr.FindStringSubmatch(header), npyShape.FindStringSubmatch(header)
@@ -218,8 +186,8 @@ func parseNPYHeader(header string) (shape []int, size int, err error) {
 			return nil, 0, fmt.Errorf("bad shape %q in .npy header", shapeStr[1])
 		}
 		shape = append(shape, d)
-		if d > 0 && size > npyMemberCap/d { // also keeps size*d from overflowing
-			return nil, 0, fmt.Errorf("shape (%s) declares more than %d MiB, far more than any MNIST array needs: not Keras' mnist.npz; delete it and fetch it again", shapeStr[1], npyMemberCap>>20)
+		if d > 0 && size > ArrayCap/d { // also keeps size*d from overflowing
+			return nil, 0, fmt.Errorf("shape (%s) declares more than %d MiB, far more than any MNIST array needs: not Keras' mnist.npz; delete it and fetch it again", shapeStr[1], ArrayCap>>20)
 		}
 		size *= d
 	}
@@ -231,12 +199,12 @@ func parseNPYHeader(header string) (shape []int, size int, err error) {
 // the last byte the header declares. The size the zip declares for the
 // member is checked first (archive/zip holds the member to it) so that a cut
 // array is reported with the sizes, not as numpy's bare "unexpected EOF".
-func (m *npyMember) read() (npyArray, error) {
+func (m *npyMember) read() (Array, error) {
 	if m.found != int64(m.size) {
-		return npyArray{}, fmt.Errorf("%s: %w", m.name, sizeMismatch(m.shape, m.size, m.found))
+		return Array{}, fmt.Errorf("%s: %w", m.name, sizeMismatch(m.shape, m.size, m.found))
 	}
-	damaged := func(err error) (npyArray, error) {
-		return npyArray{}, fmt.Errorf("%s: %w: the copy is damaged; delete it and fetch it again", m.name, err)
+	damaged := func(err error) (Array, error) {
+		return Array{}, fmt.Errorf("%s: %w: the copy is damaged; delete it and fetch it again", m.name, err)
 	}
 	t, err := numpy.FromNpyReader(m.r)
 	if err != nil {
@@ -248,7 +216,7 @@ func (m *npyMember) read() (npyArray, error) {
 	}
 	data, err := tensors.CopyFlatData[uint8](t)
 	if err != nil {
-		return npyArray{}, fmt.Errorf("%s: %w", m.name, err)
+		return Array{}, fmt.Errorf("%s: %w", m.name, err)
 	}
-	return npyArray{shape: m.shape, data: data}, nil
+	return Array{Shape: m.shape, Data: data}, nil
 }

@@ -1,21 +1,21 @@
 //go:build !(linux || darwin || freebsd || netbsd || openbsd || dragonfly)
 
-package mnistlib
+package safefile
 
 import "os"
 
-// locksWork is false where this package has no file lock (Windows, Plan 9,
+// LocksWork is false where this package has no file lock (Windows, Plan 9,
 // wasm, Solaris…): flock does nothing, so two programs saving one checkpoint
 // at the same moment may still collide, a reader may catch a save between its
 // renames (it then reads the backup), and a save's leftover temporary folders
 // are removed only once they are old (see staleAfter).
-const locksWork = false
+const LocksWork = false
 
 // No O_NOFOLLOW or O_NONBLOCK here: the files of a checkpoint are checked with
 // Lstat before they are opened, and with Stat after.
 const (
-	openNoFollow = 0
-	openNonBlock = 0
+	OpenNoFollow = 0
+	OpenNonBlock = 0
 )
 
-func flock(*os.File, bool, bool) error { return nil }
+func Flock(*os.File, bool, bool) error { return nil }

@@ -1,6 +1,6 @@
 //go:build linux || darwin || freebsd || netbsd || openbsd || dragonfly
 
-package mnistlib
+package safefile
 
 import (
 	"errors"
@@ -8,24 +8,24 @@ import (
 	"syscall"
 )
 
-// locksWork says that flock(2) really locks here: concurrent saves of one
+// LocksWork says that flock(2) really locks here: concurrent saves of one
 // checkpoint queue for their swap, readers never see one half done, and a
 // save's temporary folder is known to be in progress while its lock is held.
-const locksWork = true
+const LocksWork = true
 
 // Flags for opening the files of a checkpoint: a lock file, journal or
 // checkpoint file that is a link is not followed (the open fails), and opening a
 // FIFO does not wait for a writer (the file is then refused as not regular).
 const (
-	openNoFollow = syscall.O_NOFOLLOW
-	openNonBlock = syscall.O_NONBLOCK
+	OpenNoFollow = syscall.O_NOFOLLOW
+	OpenNonBlock = syscall.O_NONBLOCK
 )
 
-// flock locks the open file or folder f, shared or exclusive. With wait false it
-// fails at once with errLocked when another holder has a conflicting lock.
+// Flock locks the open file or folder f, shared or exclusive. With wait false it
+// fails at once with ErrLocked when another holder has a conflicting lock.
 // The lock lasts until f is closed, and the kernel drops it when its process
 // dies, which is how a killed save's leftovers are told from a running one's.
-func flock(f *os.File, exclusive, wait bool) error {
+func Flock(f *os.File, exclusive, wait bool) error {
 	how := syscall.LOCK_SH
 	if exclusive {
 		how = syscall.LOCK_EX
@@ -39,7 +39,7 @@ func flock(f *os.File, exclusive, wait bool) error {
 		case errors.Is(err, syscall.EINTR):
 			continue
 		case errors.Is(err, syscall.EWOULDBLOCK):
-			return errLocked
+			return ErrLocked
 		}
 		return err
 	}

@@ -1,4 +1,4 @@
-package mnistlib
+package idx
 
 import (
 	"bufio"
@@ -15,26 +15,13 @@ import (
 // third byte is the element type (0x08 = unsigned byte) and fourth the number
 // of dimensions, then each dimension as a big-endian uint32, then the data.
 const (
-	idxImagesMagic = 0x00000803 // ubyte, 3 dimensions: N, rows, cols
-	idxLabelsMagic = 0x00000801 // ubyte, 1 dimension: N
+	ImagesMagic = 0x00000803 // ubyte, 3 dimensions: N, rows, cols
+	LabelsMagic = 0x00000801 // ubyte, 1 dimension: N
 )
 
-// readIDXImages reads an IDX3 image file, gzipped (.gz) or raw.
-func readIDXImages(path string) (Images, error) {
-	dims, data, err := readIDX(path, idxImagesMagic)
-	if err != nil {
-		return Images{}, err
-	}
-	return Images{N: dims[0], Rows: dims[1], Cols: dims[2], Pix: data}, nil
-}
-
-// readIDXLabels reads an IDX1 label file, gzipped (.gz) or raw.
-func readIDXLabels(path string) (Labels, error) {
-	_, data, err := readIDX(path, idxLabelsMagic)
-	return Labels(data), err
-}
-
-func readIDX(path string, wantMagic uint32) (dims []int, data []byte, err error) {
+// Read reads the IDX file at path, gzipped (.gz) or raw, whose magic number
+// must be wantMagic, and returns its dimensions and data.
+func Read(path string, wantMagic uint32) (dims []int, data []byte, err error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, nil, err
@@ -49,7 +36,7 @@ func readIDX(path string, wantMagic uint32) (dims []int, data []byte, err error)
 		defer gz.Close()
 		r = gz
 	}
-	dims, data, err = decodeIDX(r, wantMagic)
+	dims, data, err = decode(r, wantMagic)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -75,29 +62,29 @@ func readToEnd(r io.Reader) error {
 	return nil
 }
 
-// decodeIDX reads the header and exactly the number of bytes it announces.
-func decodeIDX(r io.Reader, wantMagic uint32) ([]int, []byte, error) {
-	dims, size, err := decodeIDXHeader(r, wantMagic)
+// decode reads the header and exactly the number of bytes it announces.
+func decode(r io.Reader, wantMagic uint32) ([]int, []byte, error) {
+	dims, size, err := DecodeHeader(r, wantMagic)
 	if err != nil {
 		return nil, nil, err
 	}
-	data, n, err := readAnnounced(r, size)
+	data, n, err := ReadAnnounced(r, size)
 	if err != nil {
 		return nil, nil, truncated(err, fmt.Sprintf("%d of the %d bytes its header announces (shape %v)", n, size, dims))
 	}
 	return dims, data, nil
 }
 
-// decodeIDXHeader reads the magic number and the dimensions, and returns the
+// DecodeHeader reads the magic number and the dimensions, and returns the
 // number of data bytes they announce.
-func decodeIDXHeader(r io.Reader, wantMagic uint32) (dims []int, size int, err error) {
+func DecodeHeader(r io.Reader, wantMagic uint32) (dims []int, size int, err error) {
 	var magic uint32
 	if err := binary.Read(r, binary.BigEndian, &magic); err != nil {
 		return nil, 0, truncated(err, "the header")
 	}
 	if magic != wantMagic {
 		return nil, 0, fmt.Errorf("wrong magic number 0x%08x, want 0x%08x (%s): this is not an MNIST %s; check the file name or replace the file",
-			magic, wantMagic, idxKind(magic), idxKind(wantMagic))
+			magic, wantMagic, kind(magic), kind(wantMagic))
 	}
 	dims = make([]int, magic&0xff)
 	size = 1
@@ -107,30 +94,30 @@ func decodeIDXHeader(r io.Reader, wantMagic uint32) (dims []int, size int, err e
 			return nil, 0, truncated(err, "the header")
 		}
 		dims[i] = int(d)
-		if d > 0 && size > idxMaxBytes/int(d) { // checked before multiplying: no overflow
+		if d > 0 && size > MaxBytes/int(d) { // checked before multiplying: no overflow
 			return nil, 0, fmt.Errorf("header announces the shape %v, more than the %d MiB a file may hold (MNIST's largest has %d bytes): the file is corrupt; replace it",
-				dims[:i+1], idxMaxBytes>>20, idxLargest)
+				dims[:i+1], MaxBytes>>20, Largest)
 		}
 		size *= int(d)
 	}
 	return dims, size, nil
 }
 
-// idxMaxBytes caps what one IDX file may announce: a data set's four files
+// MaxBytes caps what one IDX file may announce: a data set's four files
 // can then never take more than 4×64 MiB, whatever their headers claim.
-const idxMaxBytes = 64 << 20
+const MaxBytes = 64 << 20
 
-// idxLargest is the size of MNIST's (and Fashion-MNIST's) largest file: 60000
-// images of 28×28 bytes. readAnnounced allocates up to this much on a header's
+// Largest is the size of MNIST's (and Fashion-MNIST's) largest file: 60000
+// images of 28×28 bytes. ReadAnnounced allocates up to this much on a header's
 // word; a header that announces more gets memory only as its bytes arrive.
-const idxLargest = 60000 * 28 * 28
+const Largest = 60000 * 28 * 28
 
-// readAnnounced reads the size bytes a header announced, and returns how many
+// ReadAnnounced reads the size bytes a header announced, and returns how many
 // it got. A damaged or hostile header may announce far more than the file
 // holds, so beyond MNIST's sizes the buffer grows at most to twice what has
 // actually been read.
-func readAnnounced(r io.Reader, size int) (data []byte, n int, err error) {
-	data = make([]byte, min(size, idxLargest))
+func ReadAnnounced(r io.Reader, size int) (data []byte, n int, err error) {
+	data = make([]byte, min(size, Largest))
 	n, err = io.ReadFull(r, data)
 	for err == nil && n < size {
 		data = append(data, make([]byte, min(size-n, n))...)
@@ -141,9 +128,9 @@ func readAnnounced(r io.Reader, size int) (data []byte, n int, err error) {
 	return data, n, err
 }
 
-// idxHeader is the header of an IDX file of unsigned bytes with the given
-// dimensions (magic is idxImagesMagic or idxLabelsMagic).
-func idxHeader(magic uint32, dims ...int) []byte {
+// Header is the header of an IDX file of unsigned bytes with the given
+// dimensions (magic is ImagesMagic or LabelsMagic).
+func Header(magic uint32, dims ...int) []byte {
 	h := binary.BigEndian.AppendUint32(nil, magic)
 	for _, d := range dims {
 		h = binary.BigEndian.AppendUint32(h, uint32(d))
@@ -158,11 +145,11 @@ func truncated(err error, what string) error {
 	return fmt.Errorf("reading %s: %w (the file is damaged; delete it and fetch it again)", what, err)
 }
 
-func idxKind(magic uint32) string {
+func kind(magic uint32) string {
 	switch {
-	case magic == idxImagesMagic:
+	case magic == ImagesMagic:
 		return "images file"
-	case magic == idxLabelsMagic:
+	case magic == LabelsMagic:
 		return "labels file"
 	case magic>>16 == 0x1f8b:
 		return "a gzip file whose name lacks .gz"

@@ -1,4 +1,4 @@
-package mnistlib
+package checkpoint
 
 // How Save replaces a checkpoint: written aside, then swapped in, under a lock.
 //
@@ -18,12 +18,10 @@ package mnistlib
 // while they read. So concurrent saves both succeed, the last one to swap wins, and a reader
 // sees a whole checkpoint. Each Save also locks its own temporary folder while writing it,
 // which tells a running save's folder from a killed one's. The lock file and the journal are
-// opened without following links. See lock_unix.go and, for platforms without the lock,
-// lock_other.go.
+// opened without following links. See internal/safefile's lock_unix.go and, for platforms without
+// the lock, lock_other.go.
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -31,115 +29,61 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/gonb-mnist/workbook/internal/safefile"
 )
 
 // staleAfter is how old a temporary folder must be before a Save removes it
-// where no lock tells whether its save still runs (locksWork false).
+// where no lock tells whether its save still runs (safefile.LocksWork false).
 const staleAfter = time.Hour
 
-// errLocked is what flock returns when it would have to wait and was told not to.
-var errLocked = errors.New("locked by another save")
-
-// privatePrefix is the start of the names of the folders a Save of dir makes beside it:
+// PrivatePrefix is the start of the names of the folders a Save of dir makes beside it:
 // ".<name>.tmp-" (being written) and ".<name>.old-" (the checkpoint being replaced).
-func privatePrefix(dir, kind string) string {
+func PrivatePrefix(dir, kind string) string {
 	return "." + filepath.Base(dir) + "." + kind + "-"
 }
 
-// isPrivate reports whether name is prefix followed by the 16 hex digits mkdirPrivate adds:
-// a checkpoint named "mlp.tmp-x" has the prefix ".mlp.tmp-x.tmp-", which also starts with
-// ".mlp.tmp-", but never ends in exactly 16 hex digits after ".mlp.tmp-".
-func isPrivate(name, prefix string) bool {
-	rest, ok := strings.CutPrefix(name, prefix)
-	if !ok || len(rest) != 16 {
-		return false
-	}
-	_, err := hex.DecodeString(rest)
-	return err == nil && strings.ToLower(rest) == rest
-}
-
-// privateName is a fresh name prefix+<16 hex digits> in parent.
-func privateName(parent, prefix string) string {
-	var b [8]byte
-	_, _ = rand.Read(b[:]) // crypto/rand never fails
-	return filepath.Join(parent, prefix+hex.EncodeToString(b[:]))
-}
-
-// mkdirPrivate makes a new folder prefix+<16 hex digits> in parent, like os.MkdirTemp
-// with a suffix isPrivate can recognize.
-func mkdirPrivate(parent, prefix string) (string, error) {
-	for {
-		path := privateName(parent, prefix)
-		err := os.Mkdir(path, 0o755)
-		if !errors.Is(err, fs.ErrExist) {
-			return path, err
-		}
-	}
-}
-
-// lockPath is the lock file that Saves and readers of dir take turns through.
-func lockPath(dir string) string {
+// LockPath is the lock file that Saves and readers of dir take turns through.
+func LockPath(dir string) string {
 	return filepath.Join(filepath.Dir(dir), "."+filepath.Base(dir)+".lock")
 }
 
-// journalPath is the journal a Save writes before its swap (see swapIn).
-func journalPath(dir string) string {
+// JournalPath is the journal a Save writes before its swap (see swapIn).
+func JournalPath(dir string) string {
 	return filepath.Join(filepath.Dir(dir), "."+filepath.Base(dir)+".swap")
 }
 
-// errHostile marks a lock file or journal that is not the plain file mnistlib made.
-var errHostile = errors.New("not a regular file")
-
-// openPrivate opens one of the files a Save keeps beside a checkpoint (its lock
-// file, its journal) without following a link, so that nothing is created or
-// read where a link points, and without blocking on a FIFO; it must be a
-// regular file.
-func openPrivate(path string, flag int) (*os.File, error) {
-	if info, err := os.Lstat(path); err == nil && !info.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is %s: %w; remove it (mnistlib makes its own)", path, fileKind(info.Mode()), errHostile)
-	}
-	f, err := os.OpenFile(path, flag|openNoFollow|openNonBlock, 0o644)
-	if err != nil {
-		return nil, err
-	}
-	if info, err := f.Stat(); err != nil || !info.Mode().IsRegular() {
-		f.Close()
-		return nil, fmt.Errorf("%s changed into something that is not a plain file: %w; remove it", path, errHostile)
-	}
-	return f, nil
-}
-
-// lockCheckpoint opens dir's lock file and locks it (waiting): shared to read, exclusive
+// Lock opens dir's lock file and locks it (waiting): shared to read, exclusive
 // to swap. Closing the file unlocks it.
-func lockCheckpoint(dir string, exclusive bool) (*os.File, error) {
-	f, err := openPrivate(lockPath(dir), os.O_RDWR|os.O_CREATE)
-	if err != nil && !exclusive && !errors.Is(err, errHostile) {
-		f, err = openPrivate(lockPath(dir), os.O_RDONLY) // A reader needs no write access to lock (flock).
+func Lock(dir string, exclusive bool) (*os.File, error) {
+	f, err := safefile.OpenPrivate(LockPath(dir), os.O_RDWR|os.O_CREATE)
+	if err != nil && !exclusive && !errors.Is(err, safefile.ErrHostile) {
+		f, err = safefile.OpenPrivate(LockPath(dir), os.O_RDONLY) // A reader needs no write access to lock (flock).
 	}
 	if err != nil {
 		return nil, err
 	}
-	if err := flock(f, exclusive, true); err != nil {
+	if err := safefile.Flock(f, exclusive, true); err != nil {
 		f.Close()
 		return nil, err
 	}
 	return f, nil
 }
 
-// newTempFolder makes a Save's temporary folder beside dir and locks it, so a concurrent
+// NewTempFolder makes a Save's temporary folder beside dir and locks it, so a concurrent
 // Save's clean-up leaves it alone. Making and locking happen under the shared checkpoint
 // lock: the clean-up runs under the exclusive one, so it never sees the folder unlocked.
-func newTempFolder(dir string) (tmp string, lock *os.File, err error) {
-	shared, err := lockCheckpoint(dir, false)
+func NewTempFolder(dir string) (tmp string, lock *os.File, err error) {
+	shared, err := Lock(dir, false)
 	if err != nil {
 		return "", nil, err
 	}
 	defer shared.Close()
-	if tmp, err = mkdirPrivate(filepath.Dir(dir), privatePrefix(dir, "tmp")); err != nil {
+	if tmp, err = safefile.MkdirPrivate(filepath.Dir(dir), PrivatePrefix(dir, "tmp")); err != nil {
 		return "", nil, err
 	}
 	if lock, err = os.Open(tmp); err == nil {
-		if err = flock(lock, true, false); err != nil {
+		if err = safefile.Flock(lock, true, false); err != nil {
 			lock.Close()
 		}
 	}
@@ -155,7 +99,7 @@ func newTempFolder(dir string) (tmp string, lock *os.File, err error) {
 // It holds the exclusive lock throughout, so concurrent Saves swap one at a time (the
 // last wins) and readers never catch dir missing.
 func swapIn(dir, tmp string) error {
-	lock, err := lockCheckpoint(dir, true)
+	lock, err := Lock(dir, true)
 	if err != nil {
 		return err
 	}
@@ -163,54 +107,54 @@ func swapIn(dir, tmp string) error {
 	if err := finishSwap(dir); err != nil { // a killed Save's, first
 		return err
 	}
-	if err := checkTarget(dir); err != nil { // Something may have appeared while we wrote.
+	if err := CheckTarget(dir); err != nil { // Something may have appeared while we wrote.
 		return err
 	}
 	// Every backup left now is one no journal vouches for: it goes, so that if this
 	// Save is killed between its renames, its own backup is the only one left.
-	parent, oldPrefix := filepath.Dir(dir), privatePrefix(dir, "old")
+	parent, oldPrefix := filepath.Dir(dir), PrivatePrefix(dir, "old")
 	if err := removePrivate(parent, oldPrefix, func(string) bool { return true }); err != nil {
 		return err
 	}
 	if _, err := os.Lstat(dir); errors.Is(err, fs.ErrNotExist) {
 		err = os.Rename(tmp, dir) // nothing to replace: one rename, no journal
-		_ = syncDir(parent)
+		_ = safefile.SyncDir(parent)
 		return err
 	}
-	old := privateName(parent, oldPrefix)
+	old := safefile.PrivateName(parent, oldPrefix)
 	if err := writeJournal(dir, old, tmp); err != nil {
 		return err
 	}
-	swapStep("journal")
+	SwapStep("journal")
 	if err := os.Rename(dir, old); err != nil {
-		_ = os.Remove(journalPath(dir))
+		_ = os.Remove(JournalPath(dir))
 		return err
 	}
-	swapStep("backup")
+	SwapStep("backup")
 	if err := os.Rename(tmp, dir); err != nil {
 		_ = os.Rename(old, dir) // Put the last good checkpoint back.
-		_ = os.Remove(journalPath(dir))
+		_ = os.Remove(JournalPath(dir))
 		return err
 	}
-	_ = syncDir(parent)
-	swapStep("swapped")
+	_ = safefile.SyncDir(parent)
+	SwapStep("swapped")
 	// The new checkpoint is in place: the journal and the backup are superseded, and
 	// every temporary folder nobody holds belongs to a killed Save.
-	_ = os.Remove(journalPath(dir))
+	_ = os.Remove(JournalPath(dir))
 	_ = removePrivate(parent, oldPrefix, func(string) bool { return true })
-	_ = removePrivate(parent, privatePrefix(dir, "tmp"), unheld)
+	_ = removePrivate(parent, PrivatePrefix(dir, "tmp"), unheld)
 	return nil
 }
 
-// swapStep is called after each step of a swap that replaces a checkpoint; tests
+// SwapStep is called after each step of a swap that replaces a checkpoint; tests
 // make it panic to leave what a Save killed at that step leaves.
-var swapStep = func(step string) {}
+var SwapStep = func(step string) {}
 
 // writeJournal records, durably and before the swap's first rename, the backup dir
 // is about to be renamed to and the folder that will replace it: one base name a line.
 func writeJournal(dir, old, tmp string) error {
-	path := journalPath(dir)
-	f, err := openPrivate(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL)
+	path := JournalPath(dir)
+	f, err := safefile.OpenPrivate(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL)
 	if err != nil {
 		return err
 	}
@@ -222,7 +166,7 @@ func writeJournal(dir, old, tmp string) error {
 		err = cerr
 	}
 	if err == nil {
-		err = syncDir(filepath.Dir(dir))
+		err = safefile.SyncDir(filepath.Dir(dir))
 	}
 	if err != nil {
 		_ = os.Remove(path)
@@ -230,20 +174,20 @@ func writeJournal(dir, old, tmp string) error {
 	return err
 }
 
-// interruptedSwap is the backup of dir that a Save interrupted between its two renames
+// InterruptedSwap is the backup of dir that a Save interrupted between its two renames
 // left, or "": its journal names a backup and a new folder of dir that are both still
 // there (a private name each), and dir is missing. A backup of a swap that completed
 // (its new folder became dir) is never returned, so a deleted checkpoint stays deleted.
-func interruptedSwap(dir string) string {
+func InterruptedSwap(dir string) string {
 	if _, err := os.Lstat(dir); !errors.Is(err, fs.ErrNotExist) {
 		return ""
 	}
-	data, err := readInside(filepath.Dir(dir), filepath.Base(journalPath(dir)), 4096, -1)
+	data, err := readInside(filepath.Dir(dir), filepath.Base(JournalPath(dir)), 4096, -1)
 	if err != nil {
 		return ""
 	}
 	names := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
-	if len(names) != 2 || !isPrivate(names[0], privatePrefix(dir, "old")) || !isPrivate(names[1], privatePrefix(dir, "tmp")) {
+	if len(names) != 2 || !safefile.IsPrivate(names[0], PrivatePrefix(dir, "old")) || !safefile.IsPrivate(names[1], PrivatePrefix(dir, "tmp")) {
 		return ""
 	}
 	old, tmp := filepath.Join(filepath.Dir(dir), names[0]), filepath.Join(filepath.Dir(dir), names[1])
@@ -262,12 +206,12 @@ func isFolder(path string) bool {
 // finishSwap completes what a Save killed during its swap left, under the exclusive
 // lock: the backup it made goes back in place; any journal goes.
 func finishSwap(dir string) error {
-	if old := interruptedSwap(dir); old != "" {
+	if old := InterruptedSwap(dir); old != "" {
 		if err := os.Rename(old, dir); err != nil {
 			return fmt.Errorf("putting back the checkpoint an interrupted save left in %s: %w", old, err)
 		}
 	}
-	if err := os.Remove(journalPath(dir)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := os.Remove(JournalPath(dir)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
 	return nil
@@ -281,7 +225,7 @@ func removePrivate(parent, prefix string, remove func(path string) bool) error {
 		return err
 	}
 	for _, e := range entries {
-		if !e.IsDir() || !isPrivate(e.Name(), prefix) {
+		if !e.IsDir() || !safefile.IsPrivate(e.Name(), prefix) {
 			continue
 		}
 		if path := filepath.Join(parent, e.Name()); remove(path) {
@@ -298,7 +242,7 @@ func removePrivate(parent, prefix string, remove func(path string) bool) error {
 // without locks, it is older than staleAfter. The caller holds the exclusive checkpoint
 // lock, so no Save is between making its folder and locking it.
 func unheld(path string) bool {
-	if !locksWork {
+	if !safefile.LocksWork {
 		info, err := os.Stat(path)
 		return err == nil && time.Since(info.ModTime()) > staleAfter
 	}
@@ -309,16 +253,5 @@ func unheld(path string) bool {
 	// Closing drops the lock before the removal; that is safe because a folder is locked
 	// only by the Save that made it, and no Save makes one while we hold the checkpoint lock.
 	defer f.Close()
-	return flock(f, true, false) == nil
-}
-
-// syncDir makes what was created, renamed or removed in dir durable, as a file's
-// Sync does for its contents.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
+	return safefile.Flock(f, true, false) == nil
 }

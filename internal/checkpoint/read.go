@@ -1,4 +1,4 @@
-package mnistlib
+package checkpoint
 
 // Reading a checkpoint that anybody may have edited. Its checksum guards against
 // damage, not against a crafted folder (anyone who edits the files can write a
@@ -19,17 +19,18 @@ import (
 	"strings"
 
 	"github.com/gomlx/compute/dtypes"
+	"github.com/gonb-mnist/workbook/internal/safefile"
 )
 
 const (
-	// maxManifestBytes bounds model.json: the layers, the history and the list
+	// MaxManifestBytes bounds model.json: the layers, the history and the list
 	// of variables of any model this workbook trains take a few kilobytes.
-	maxManifestBytes = 4 << 20
-	// maxParams bounds a model's trainable parameters (1 GiB of float32), and
-	// maxWeightsBytes weights.bin: the weights and Adam's two moments of each.
-	maxParams             = 1 << 28
-	maxWeightsBytes int64 = 4 << 30
-	maxLayers             = 1000
+	MaxManifestBytes = 4 << 20
+	// MaxParams bounds a model's trainable parameters (1 GiB of float32), and
+	// MaxWeightsBytes weights.bin: the weights and Adam's two moments of each.
+	MaxParams             = 1 << 28
+	MaxWeightsBytes int64 = 4 << 30
+	MaxLayers             = 1000
 	maxVariables          = 10_000
 )
 
@@ -40,35 +41,73 @@ var savedDTypes = map[dtypes.DType]bool{
 	dtypes.Int64: true, dtypes.Uint32: true, dtypes.Uint64: true,
 }
 
+// ModelCheck checks the parts of a manifest that are the caller's (its layers
+// make a model, its history is sound) and returns the number of trainable
+// parameters the model has, which the trainable variables must hold exactly.
+type ModelCheck func(man Manifest) (params int64, err error)
+
+// Read reads and checks the checkpoint in dir into man, under the shared lock
+// so that no Write swaps it meanwhile. It returns the weights and the folder it
+// read: dir, or the backup a Write interrupted during its swap left (see
+// InterruptedSwap).
+func Read(dir string, man *Manifest, checkModel ModelCheck) (weights []byte, from string, err error) {
+	dir = filepath.Clean(dir)
+	notExist := fmt.Errorf("checkpoint %s: folder does not exist (%w)", dir, fs.ErrNotExist)
+	if _, err := os.Lstat(dir); errors.Is(err, fs.ErrNotExist) && InterruptedSwap(dir) == "" {
+		// Nothing to read: answer without making a lock file beside a folder that is not there.
+		return nil, dir, notExist
+	}
+	// Lock only what is a checkpoint (or its backup): reading a folder of the user's
+	// that is not one must leave no lock file beside it. Without the lock (a
+	// read-only place, where nobody saves either) the read goes on alone; a lock
+	// file that is a link or a FIFO is an error.
+	if _, err := os.Lstat(filepath.Join(dir, ManifestFile)); err == nil || InterruptedSwap(dir) != "" {
+		lock, err := Lock(dir, false)
+		if errors.Is(err, safefile.ErrHostile) {
+			return nil, dir, fmt.Errorf("checkpoint %s: its lock file %w", dir, err)
+		} else if err == nil {
+			defer lock.Close()
+		}
+	}
+	from = dir
+	if _, err := os.Lstat(dir); errors.Is(err, fs.ErrNotExist) {
+		if from = InterruptedSwap(dir); from == "" {
+			return nil, dir, notExist
+		}
+	}
+	weights, err = readFolder(from, man, checkModel)
+	return weights, from, err
+}
+
 // readFolder reads and checks one checkpoint folder: model.json first, checked
 // entirely, then exactly as many bytes of weights.bin as it declares, then the
 // checksum over both.
-func readFolder(dir string) (man manifest, weights []byte, err error) {
-	manJSON, err := readInside(dir, manifestFile, maxManifestBytes, -1)
+func readFolder(dir string, man *Manifest, checkModel ModelCheck) (weights []byte, err error) {
+	manJSON, err := readInside(dir, ManifestFile, MaxManifestBytes, -1)
 	if errors.Is(err, fs.ErrNotExist) {
-		return man, nil, fmt.Errorf("checkpoint %s: no %s in the folder (not a checkpoint?)", dir, manifestFile)
+		return nil, fmt.Errorf("checkpoint %s: no %s in the folder (not a checkpoint?)", dir, ManifestFile)
 	} else if err != nil {
-		return man, nil, fmt.Errorf("checkpoint %s: %w", dir, err)
+		return nil, fmt.Errorf("checkpoint %s: %w", dir, err)
 	}
-	if err := json.Unmarshal(manJSON, &man); err != nil {
-		return man, nil, fmt.Errorf("checkpoint %s: corrupt %s: %w; delete the folder and train again, or restore a good copy", dir, manifestFile, err)
+	if err := json.Unmarshal(manJSON, man); err != nil {
+		return nil, fmt.Errorf("checkpoint %s: corrupt %s: %w; delete the folder and train again, or restore a good copy", dir, ManifestFile, err)
 	}
-	if man.Format != checkpointFormat {
-		return man, nil, fmt.Errorf("checkpoint %s: format %q in %s, but this mnistlib reads only %q; delete the folder and train again",
-			dir, man.Format, manifestFile, checkpointFormat)
+	if man.Format != Format {
+		return nil, fmt.Errorf("checkpoint %s: format %q in %s, but this mnistlib reads only %q; delete the folder and train again",
+			dir, man.Format, ManifestFile, Format)
 	}
-	size, err := man.check()
+	size, err := man.check(checkModel)
 	if err != nil {
-		return man, nil, fmt.Errorf("checkpoint %s: corrupt %s: %w; delete the folder and train again, or restore a good copy", dir, manifestFile, err)
+		return nil, fmt.Errorf("checkpoint %s: corrupt %s: %w; delete the folder and train again, or restore a good copy", dir, ManifestFile, err)
 	}
-	if weights, err = readInside(dir, weightsFile, size, size); err != nil {
-		return man, nil, fmt.Errorf("checkpoint %s: %w", dir, err)
+	if weights, err = readInside(dir, WeightsFile, size, size); err != nil {
+		return nil, fmt.Errorf("checkpoint %s: %w", dir, err)
 	}
-	if sum, err := checksum(man, weights); err != nil || sum != man.SHA256 {
-		return man, nil, fmt.Errorf("checkpoint %s: corrupt: the checksum in %s does not match %s and the rest of %s; delete the folder and train again, or restore a good copy",
-			dir, manifestFile, weightsFile, manifestFile)
+	if sum, err := Checksum(*man, weights); err != nil || sum != man.SHA256 {
+		return nil, fmt.Errorf("checkpoint %s: corrupt: the checksum in %s does not match %s and the rest of %s; delete the folder and train again, or restore a good copy",
+			dir, ManifestFile, WeightsFile, ManifestFile)
 	}
-	return man, weights, nil
+	return weights, nil
 }
 
 // readInside reads the file name in the checkpoint folder dir, at most limit
@@ -81,7 +120,7 @@ func readInside(dir, name string, limit, want int64) ([]byte, error) {
 	if err := regularInside(dir, path); err != nil {
 		return nil, err
 	}
-	f, err := os.OpenFile(path, os.O_RDONLY|openNonBlock, 0)
+	f, err := os.OpenFile(path, os.O_RDONLY|safefile.OpenNonBlock, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -91,10 +130,10 @@ func readInside(dir, name string, limit, want int64) ([]byte, error) {
 	case err != nil:
 		return nil, err
 	case !info.Mode().IsRegular():
-		return nil, fmt.Errorf("%s is %s, not a regular file: replace it with the checkpoint's own file", name, fileKind(info.Mode()))
+		return nil, fmt.Errorf("%s is %s, not a regular file: replace it with the checkpoint's own file", name, safefile.FileKind(info.Mode()))
 	case want >= 0 && info.Size() != want:
 		return nil, fmt.Errorf("%s holds %d bytes, but %s declares %d: the two files come from different saves, or one was cut short; delete the folder and train again, or restore a good copy",
-			name, info.Size(), manifestFile, want)
+			name, info.Size(), ManifestFile, want)
 	case info.Size() > limit:
 		return nil, fmt.Errorf("%s holds %d bytes, more than the %d a checkpoint's %s may hold: not a checkpoint mnistlib saved; delete the folder and train again, or restore a good copy",
 			name, info.Size(), limit, name)
@@ -131,26 +170,9 @@ func regularInside(dir, path string) error {
 		}
 	}
 	if !info.Mode().IsRegular() {
-		return fmt.Errorf("%s is %s, not a regular file: replace it with the checkpoint's own file", name, fileKind(info.Mode()))
+		return fmt.Errorf("%s is %s, not a regular file: replace it with the checkpoint's own file", name, safefile.FileKind(info.Mode()))
 	}
 	return nil
-}
-
-// fileKind names what a file that is not a regular file is, for an error.
-func fileKind(mode fs.FileMode) string {
-	switch {
-	case mode.IsDir():
-		return "a folder"
-	case mode&fs.ModeNamedPipe != 0:
-		return "a FIFO (named pipe)"
-	case mode&fs.ModeDevice != 0:
-		return "a device"
-	case mode&fs.ModeSymlink != 0:
-		return "a link"
-	case mode&fs.ModeSocket != 0:
-		return "a socket"
-	}
-	return "not a regular file (" + mode.String() + ")"
 }
 
 // check validates everything in the manifest that Load builds from, before
@@ -158,14 +180,11 @@ func fileKind(mode fs.FileMode) string {
 // make a model (settings, shapes) whose parameters are exactly the trainable
 // variables listed; every variable has a known dtype, positive dimensions and
 // its own bytes, back to back from the start of weights.bin.
-func (man manifest) check() (size int64, err error) {
-	if err := man.History.check(); err != nil {
-		return 0, err
-	}
+func (man Manifest) check(checkModel ModelCheck) (size int64, err error) {
 	if lr := man.Model.LearningRate; !(lr > 0 && lr <= math.MaxFloat64) {
 		return 0, fmt.Errorf("learning rate %g: it must be a positive number", lr)
 	}
-	params, err := man.Model.params()
+	params, err := checkModel(man)
 	if err != nil {
 		return 0, err
 	}
@@ -184,14 +203,14 @@ func (man manifest) check() (size int64, err error) {
 		}
 	}
 	if !man.Model.GraphFunction && trainable != params {
-		return 0, fmt.Errorf("its layers (%s) have %d parameters, but its trainable variables hold %d", man.Model.describe(), params, trainable)
+		return 0, fmt.Errorf("its layers (%s) have %d parameters, but its trainable variables hold %d", man.Model.Describe(), params, trainable)
 	}
 	return size, nil
 }
 
 // check validates one saved variable, which must start at offset, and returns
 // its number of values.
-func (sv savedVariable) check(offset int64) (int64, error) {
+func (sv Variable) check(offset int64) (int64, error) {
 	if !savedDTypes[sv.DType] {
 		return 0, fmt.Errorf("dtype %s is not one a checkpoint holds", sv.DType)
 	}
@@ -206,10 +225,10 @@ func (sv savedVariable) check(offset int64) (int64, error) {
 		if d <= 0 {
 			return 0, fmt.Errorf("shape %v: every dimension must be positive", sv.Shape)
 		}
-		n = mulCapped(n, int64(d), maxWeightsBytes)
+		n = MulCapped(n, int64(d), MaxWeightsBytes)
 	}
-	if bytes := mulCapped(n, int64(sv.DType.Size()), maxWeightsBytes+1); sv.Bytes != bytes || bytes > maxWeightsBytes-offset {
-		return 0, fmt.Errorf("%d bytes listed for %s%v, which takes %d; at most %d bytes in all", sv.Bytes, sv.DType, sv.Shape, bytes, maxWeightsBytes)
+	if bytes := MulCapped(n, int64(sv.DType.Size()), MaxWeightsBytes+1); sv.Bytes != bytes || bytes > MaxWeightsBytes-offset {
+		return 0, fmt.Errorf("%d bytes listed for %s%v, which takes %d; at most %d bytes in all", sv.Bytes, sv.DType, sv.Shape, bytes, MaxWeightsBytes)
 	}
 	if sv.Offset != offset {
 		return 0, fmt.Errorf("offset %d, but the variables before it end at %d", sv.Offset, offset)
@@ -217,37 +236,8 @@ func (sv savedVariable) check(offset int64) (int64, error) {
 	return n, nil
 }
 
-// params decodes and checks the layers as Model.Add and the first build would
-// (settings, shapes from the input on), and counts their trainable parameters
-// without making any: at most maxParams.
-func (s modelSpec) params() (int64, error) {
-	if s.GraphFunction {
-		return 0, nil // checked against the model the caller made (LoadWeights)
-	}
-	if len(s.Layers) > maxLayers {
-		return 0, fmt.Errorf("%d layers, more than the %d a model may have", len(s.Layers), maxLayers)
-	}
-	ls, err := s.layers()
-	if err != nil {
-		return 0, err
-	}
-	input, outs, err := checkLayers(ls)
-	if err != nil {
-		return 0, fmt.Errorf("its layers do not make a model: %w", err)
-	}
-	total, in := int64(0), input
-	for i, l := range ls {
-		n, _ := l.params(in)
-		if total += n; n > maxParams || total > maxParams {
-			return 0, fmt.Errorf("layer %d (%s) brings the model to more than %d parameters: not a model this workbook saves", i+1, s.Layers[i].ClassName, maxParams)
-		}
-		in = outs[i]
-	}
-	return total, nil
-}
-
-// mulCapped is a·b for non-negative a and b, or limit when that is larger.
-func mulCapped(a, b, limit int64) int64 {
+// MulCapped is a·b for non-negative a and b, or limit when that is larger.
+func MulCapped(a, b, limit int64) int64 {
 	if b != 0 && a > limit/b {
 		return limit
 	}

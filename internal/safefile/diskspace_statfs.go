@@ -1,12 +1,12 @@
 //go:build linux || darwin || freebsd || dragonfly
 
-package mnistlib
+package safefile
 
 import "syscall"
 
-// freeSpace is the room left for an unprivileged user on the file system that
+// FreeSpace is the room left for an unprivileged user on the file system that
 // holds dir, and whether it could be found out.
-func freeSpace(dir string) (int64, bool) {
+func FreeSpace(dir string) (int64, bool) {
 	var st syscall.Statfs_t
 	if err := syscall.Statfs(dir, &st); err != nil {
 		return 0, false
