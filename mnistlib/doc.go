@@ -78,6 +78,9 @@
 //     layer outputs.
 //   - byhand.go: the same arithmetic in plain Go: DenseByHand, SoftmaxByHand,
 //     ConvByHand, ParamFormulas.
+//   - source.go: that plain Go as the notebooks show it (ShowCode): the file
+//     above embedded as compiled, a function cut out of it (FuncSource) and
+//     coloured as HTML.
 //   - learn.go: the loss by hand, Gradients by GoMLX's autodiff, the output
 //     layer's gradient by hand, SetWeights, an MLP run by hand in float64
 //     (NetByHand), and Adam's update written out.
@@ -95,8 +98,8 @@
 //   - probchart.go: a model's ten probabilities per digit (ProbabilityChart).
 //   - show.go: showing in the notebook, where the drawings become a cell's
 //     outputs: Show, ShowImage (the tutorial's show_image), ShowHTML,
-//     ShowChart, ShowPicture, ShowProbabilities, and the displays that are
-//     redrawn in place.
+//     ShowCode, ShowChart, ShowPicture, ShowProbabilities, and the displays
+//     that are redrawn in place.
 //   - gallery.go: Digit.Image, Gallery (digits in a grid, captioned, the
 //     mistakes framed) and SavePNG.
 //   - pen.go: digits drawn by program along pen strokes (DrawStrokes).

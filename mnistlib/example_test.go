@@ -306,3 +306,28 @@ func ExampleReadDigit() {
 	// ............................
 	// ............................
 }
+
+// FuncSource is the code that ShowCode shows in a notebook: a function of the
+// library as it is compiled, its doc comment included. SoftmaxByHand's loops:
+func ExampleFuncSource() {
+	src, err := mnistlib.FuncSource("SoftmaxByHand")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("mnistlib/" + src.File)
+	for _, line := range strings.Split(src.Text, "\n") {
+		if line = strings.TrimSpace(line); strings.HasPrefix(line, "func ") || strings.HasPrefix(line, "for ") {
+			fmt.Println(line)
+		}
+	}
+	_, err = mnistlib.FuncSource("SoftmaxByHead")
+	fmt.Println(err)
+	// Output:
+	// mnistlib/byhand.go
+	// func SoftmaxByHand(scores []float32) []float32 {
+	// for _, s := range scores {
+	// for i, s := range scores {
+	// for i := range probs {
+	// source of SoftmaxByHead: no function or method of that name in byhand.go
+}

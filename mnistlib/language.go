@@ -148,6 +148,9 @@ var zhText = map[string]string{
 	"%s: all %s values in one row (value k is map k mod %d at pixel k div %d):":      "%s：全部 %s 个值排成一行（第 k 个值是特征图 k mod %d 在像素 k div %d 处的值）：",
 	"values %d to %d, enlarged: pixel (%d,%d) of every map, then (%d,%d), then (%d,%d):": "放大第 %d 到 %d 个值：每个特征图的像素 (%d,%d)，然后 (%d,%d)，然后 (%d,%d)：",
 
+	// Where the code ShowCode shows is (source.go).
+	"mnistlib/%s, lines %d to %d": "mnistlib/%s，第 %d 到 %d 行",
+
 	// The four kinds of pooling (PoolingPicture): "%s pooling" names each kind.
 	"%s, feature map %d (%d×%d), pooled over 2×2 blocks into %d×%d":         "%s 的特征图 %d（%d×%d），按 2×2 区块池化成 %d×%d",
 	"the orange block, rows %d–%d and columns %d–%d: %.4f %.4f / %.4f %.4f": "橙色区块（第 %d–%d 行、第 %d–%d 列）：%.4f %.4f / %.4f %.4f",

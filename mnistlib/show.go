@@ -43,6 +43,20 @@ func ShowHTML(html string) {
 	}
 }
 
+// ShowCode displays the Go source of the named functions of the library
+// (FuncSource: "denseByHand", "SoftmaxByHand", "ConvStep.at"), each with
+// its doc comment and the file and lines it comes from, coloured, as HTML:
+// the code that computes the by-hand numbers, as compiled. A name not found
+// is an error, in a notebook or not; outside one nothing is shown.
+func ShowCode(names ...string) error {
+	code, err := codeHTML(names...)
+	if err != nil {
+		return fmt.Errorf("show code: %w", err)
+	}
+	ShowHTML(code)
+	return nil
+}
+
 // ShowChart displays the chart inline in a GoNB notebook, as SVG with a PNG
 // beside it: JupyterLab and its HTML export show the SVG, viewers that drop
 // SVG the PNG. Never as raw HTML, which a sanitized export would escape into

@@ -5,6 +5,7 @@ package notebooks_test
 import (
 	"encoding/base64"
 	"encoding/json"
+	"html"
 	"image/png"
 	"math"
 	"os"
@@ -223,6 +224,7 @@ func TestNotebooks(t *testing.T) {
 			}
 			if strings.Contains(c.notebook, "04_") || strings.Contains(c.notebook, "08_") {
 				checkByHand(t, out)
+				checkShownCode(t, c.notebook, out)
 				checkPictures(t, c.notebook)
 			}
 			if strings.Contains(c.notebook, "02_") && !regexp.MustCompile(`\[image/png\][^\[\n]*fashion-mnist \(IDX files\) · train images: \(60000, 28, 28\)\n`).MatchString(out) {
@@ -254,13 +256,15 @@ func TestNotebooks(t *testing.T) {
 	t.Run("04_mlp_edited", testEditAndRerun)
 }
 
+// byHandPair is a value worked out by hand, printed beside the model's.
+var byHandPair = regexp.MustCompile(`(?:by hand:?|手算(?: softmax)?[：:]?) ?(-?\d+\.\d+)[,，]?\s*(?:the model's [^:\n]*?|模型[^：\n]*?|model\.Predict)[:： ] ?(-?\d+\.\d+)`)
+
 // checkByHand checks that each value the notebook works out by hand (a
 // hidden unit, softmax, a pixel of the convolution) equals the one it prints
 // from the model beside it, and that there are as many as the cells make.
 func checkByHand(t *testing.T, out string) {
 	t.Helper()
-	pair := regexp.MustCompile(`(?:by hand:?|手算(?: softmax)?[：:]?) ?(-?\d+\.\d+)[,，]?\s*(?:the model's [^:\n]*?|模型[^：\n]*?|model\.Predict)[:： ] ?(-?\d+\.\d+)`)
-	found := pair.FindAllStringSubmatch(out, -1)
+	found := byHandPair.FindAllStringSubmatch(out, -1)
 	want := 3 + 10 // 04: three units, ten probabilities
 	if strings.Contains(out, "conv2d") {
 		want = 1 // 08: one pixel
@@ -274,6 +278,28 @@ func checkByHand(t *testing.T, out string) {
 		if math.Abs(a-b) > 2e-5 {
 			t.Errorf("by hand %s, the model %s: %q", m[1], m[2], m[0])
 		}
+	}
+}
+
+// checkShownCode checks that the notebook shows the loops that compute by
+// hand (mnistlib.ShowCode, the library's own source) before the values they
+// compute: 04 a Dense unit's before the units, softmax's before the ten
+// probabilities; 08 the convolution's before its pixel.
+func checkShownCode(t *testing.T, notebook, out string) {
+	t.Helper()
+	text := html.UnescapeString(regexp.MustCompile(`(?s)<svg.*?</svg>|<[^>]*>`).ReplaceAllString(out, ""))
+	pairs := byHandPair.FindAllStringIndex(text, -1)
+	before := map[string]int{"func denseByHand(": 0, "func SoftmaxByHand(": 3} // the code, and the pair it comes before
+	if strings.Contains(notebook, "08_") {
+		before = map[string]int{"func (s ConvStep) at(": 0, "func convByHand(": 0}
+	}
+	for code, pair := range before {
+		if i := strings.Index(text, code); i < 0 || pair >= len(pairs) || i > pairs[pair][0] {
+			t.Errorf("%s should show the code %q before the values it computes by hand:\n%s", notebook, code, text)
+		}
+	}
+	if !strings.Contains(text, "\tfor ") || !strings.Contains(text, "mnistlib/byhand.go") {
+		t.Errorf("%s shows no loop of mnistlib/byhand.go:\n%s", notebook, text)
 	}
 }
 
@@ -544,8 +570,9 @@ func outputsText(t *testing.T, raw []byte) string {
 var kerasLine = regexp.MustCompile(`^(%|Epoch \d+/\d+|\d+/\d+ - |Model: "|Total params|Trainable params|Non-trainable params| Layer \(type\)|.*\((Dense|Dropout|Conv2D|MaxPooling2D|Flatten)\) |train_history\.history|.*\(scope\))`)
 
 // checkChinese fails on each line a Chinese notebook printed (text and HTML
-// tables, not pictures) that reads as English prose: two or more English
-// words of three letters or more, other than the names the glossary
+// tables, not pictures, nor the Go source ShowCode shows in a <pre> block,
+// whose comments stay English) that reads as English prose: two or more
+// English words of three letters or more, other than the names the glossary
 // (translations/zh/glossary.json) keeps in English.
 func checkChinese(t *testing.T, notebook string) {
 	t.Helper()
@@ -561,7 +588,7 @@ func checkChinese(t *testing.T, notebook string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	text := regexp.MustCompile(`(?s)<svg.*?</svg>|<[^>]*>`).ReplaceAllString(outputsText(t, raw), "\n")
+	text := regexp.MustCompile(`(?s)<svg.*?</svg>|<pre.*?</pre>|<[^>]*>`).ReplaceAllString(outputsText(t, raw), "\n")
 	word := regexp.MustCompile(`[A-Za-z][A-Za-z0-9_.'/$-]*`)
 	for _, line := range strings.Split(text, "\n") {
 		if kerasLine.MatchString(line) {
