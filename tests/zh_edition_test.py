@@ -409,6 +409,8 @@ CASES = [
 
 
 def load_script():
+    """scripts/zh_edition.py as a module (leaving no __pycache__ in the repository)."""
+    sys.dont_write_bytecode = True
     spec = importlib.util.spec_from_file_location("zh_edition", SCRIPT)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
