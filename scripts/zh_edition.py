@@ -31,6 +31,12 @@ error naming the notebook and the cell, and nothing is written. There is no
 English fallback. A translation must also link to what the English text links
 to, so that links between notebooks stay inside their edition.
 
+A file this script cannot read (not UTF-8, not JSON, a cell without its id,
+a translation whose "cells" is not a list...) is one line too, "path: place:
+what is wrong (what to do)", and exit status 1, never a traceback: each file
+is read and its shape checked in one place (read, parse, check_notebook,
+check_translation, check_glossary) before anything else looks at it.
+
 --check also fails when a code cell of notebooks/zh/ differs from the English
 edition's other than inside string literals and comments, or when a file of notebooks/zh/ is not what this script writes now
 (edited by hand, or not regenerated after a change). --root DIR works on
@@ -71,13 +77,245 @@ def dumps(nb):
     return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
 
 
-def read(path):
-    """The text of a file, or None when there is none."""
+# Malformed input. Every file this script reads is read and its shape checked
+# here, before anything else looks at it: a file it cannot use is one line,
+# "path: place: what is wrong (what to do)", never a traceback.
+
+class Malformed(Exception):
+    """A file the edition cannot be made from; str() is the one-line message."""
+
+
+def malformed(rel, place, what):
+    if len(place) > 80:  # 65 levels deep
+        place = place[:77] + "..."
+    return Malformed(f"{rel}: {place}: {what}")
+
+
+TOP = "top level"
+MAX_DEPTH = 64  # the notebooks nest 4 levels; deeper is too deep to copy and write
+ID = re.compile(r"[a-zA-Z0-9_-]{1,64}")  # a cell id, as nbformat 4.5 has it
+EN_FIX = "mend it (git diff shows what changed) or open and save it in Jupyter"
+ZH_FIX = "run `make zh`: it writes the file anew"
+
+
+def child(place, key):
+    """The place of an object's key or a list's item (an int)."""
+    if isinstance(key, int):
+        return f"{place}[{key}]"
+    key = key if re.fullmatch(r"\w+", key) else json.dumps(key, ensure_ascii=False)
+    return key if place == TOP else f"{place}.{key}"
+
+
+def kind(value):
+    """A JSON value's type, as a message names it."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return {str: "a string", list: "a list", dict: "an object"}[type(value)]
+
+
+def need(value, types, rel, place, fix):
+    """value, when it is one of types (dict, list, str); Malformed otherwise."""
+    types = types if isinstance(types, tuple) else (types,)
+    if not isinstance(value, types):
+        wanted = " or ".join(kind(t()) for t in types)
+        raise malformed(rel, place, f"is {kind(value)}, not {wanted} ({fix})")
+    return value
+
+
+def need_key(obj, key, types, rel, place, fix):
+    """obj[key], when obj has the key and its value is one of types."""
+    if key not in obj:
+        raise malformed(rel, place, f'has no "{key}" ({fix})')
+    return need(obj[key], types, rel, child(place, key), fix)
+
+
+def need_strings(value, rel, place, fix):
+    """A list of non-empty strings."""
+    for i, s in enumerate(need(value, list, rel, place, fix)):
+        if not need(s, str, rel, child(place, i), fix):
+            raise malformed(rel, child(place, i), f"is empty ({fix})")
+    return value
+
+
+def check_values(value, rel):
+    """Malformed where the value nests more than MAX_DEPTH levels, or holds a
+    string that is not Unicode text (a lone surrogate, as \\ud800 gives)."""
+    stack = [(value, TOP, 0)]
+    while stack:
+        v, place, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise malformed(rel, place, f"nests more than {MAX_DEPTH} lists or objects deep (the workbook's files nest 4)")
+        items = v.items() if isinstance(v, dict) else enumerate(v) if isinstance(v, list) else ()
+        for k, x in items:
+            stack.append((k, place, depth))  # a key is a string to check too
+            stack.append((x, child(place, k), depth + 1))
+        if isinstance(v, str):
+            try:
+                v.encode("utf-8")
+            except UnicodeEncodeError as e:
+                raise malformed(rel, place, f"has {v[e.start]!r}, half of a UTF-16 pair, which is not text "
+                                "(write the character itself)")
+
+
+def read(path, rel=None, optional=True, fix=None):
+    """The text of a file, or None when there is none (an error when not
+    optional); Malformed when it cannot be read or is not UTF-8. fix, where
+    given, is what to do instead of mending the file by hand."""
+    rel = rel or path
     try:
-        with open(path, encoding="utf-8") as f:
-            return f.read()
+        with open(path, "rb") as f:
+            data = f.read()
     except FileNotFoundError:
-        return None
+        if optional:
+            return None
+        raise malformed(rel, "the file", "does not exist (a broken link?)")
+    except IsADirectoryError:
+        raise malformed(rel, "the file", "is a folder, not a file (remove it, or put the file in its place)")
+    except OSError as e:
+        raise malformed(rel, "the file", f"cannot be read: {e.strerror} (check the file, or the link it is)")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        raise malformed(rel, f"line {line}, byte {e.start}",
+                        f"is not UTF-8 ({e.reason}: {data[e.start:e.end]!r}) ({fix or 'save the file as UTF-8'})")
+
+
+class DuplicateKey(ValueError):
+    pass
+
+
+def unique_keys(pairs):
+    """An object's keys and values as a dict, when no key comes twice."""
+    obj = {}
+    for k, v in pairs:
+        if k in obj:
+            raise DuplicateKey(k)
+        obj[k] = v
+    return obj
+
+
+def parse(text, rel, fix=None):
+    """The JSON value of a file's text; Malformed when it is not JSON."""
+    if text.startswith("\ufeff"):
+        raise malformed(rel, "line 1, column 1", f"starts with a byte order mark ({fix or 'save the file as UTF-8 without one'})")
+    try:
+        return json.loads(text, object_pairs_hook=unique_keys)
+    except json.JSONDecodeError as e:
+        raise malformed(rel, f"line {e.lineno}, column {e.colno}", f"is not JSON: {e.msg} ({fix or 'mend the JSON there'})")
+    except DuplicateKey as e:
+        raise malformed(rel, f"key {json.dumps(e.args[0], ensure_ascii=False)}", f"comes twice in one object ({fix or 'keep one'})")
+    except RecursionError:
+        raise malformed(rel, "the file", "nests lists or objects too deep to read (" + (fix or "the workbook's files nest 4") + ")")
+    except ValueError as e:  # a number of thousands of digits
+        raise malformed(rel, "the file", f"cannot be read as JSON: {str(e).split(';')[0]} ({fix or 'mend the JSON'})")
+
+
+def load_json(path, rel, fix=None):
+    return parse(read(path, rel, optional=False, fix=fix), rel, fix)
+
+
+def check_notebook(nb, rel, fix):
+    """Malformed unless nb is a notebook as this script reads it: an object
+    whose "cells" are objects, each with its own "id", a "cell_type" and a
+    "source" (a string or a list of strings)."""
+    check_values(nb, rel)
+    need(nb, dict, rel, TOP, fix)
+    seen = {}
+    for i, c in enumerate(need_key(nb, "cells", list, rel, TOP, fix)):
+        place = child("cells", i)
+        need(c, dict, rel, place, fix)
+        cid = need_key(c, "id", str, rel, place, fix)
+        if not ID.fullmatch(cid):
+            raise malformed(rel, child(place, "id"), f"{cid!r} is not a cell id: 1 to 64 letters, digits, - or _ ({fix})")
+        if cid in seen:
+            raise malformed(rel, child(place, "id"), f"{cid} is the id of cells[{seen[cid]}] too ({fix})")
+        seen[cid] = i
+        place = f"{place} (id {cid})"
+        cell_type = need_key(c, "cell_type", str, rel, place, fix)
+        if cell_type not in ("markdown", "code", "raw"):
+            raise malformed(rel, child(place, "cell_type"), f"{cell_type!r} is not markdown, code or raw ({fix})")
+        source = need_key(c, "source", (str, list), rel, place, fix)
+        for k, line in enumerate(source if isinstance(source, list) else []):
+            need(line, str, rel, child(child(place, "source"), k), fix)
+    return nb
+
+
+def load_notebook(path, rel, fix):
+    return check_notebook(load_json(path, rel), rel, fix)
+
+
+MARKDOWN_ENTRY = {"id", "en", "zh"}
+CODE_ENTRY = {"id", "strings"}
+
+
+def keys_of(keys):
+    return ", ".join(json.dumps(k, ensure_ascii=False) for k in sorted(keys))
+
+
+def check_translation(tr, rel):
+    """Malformed unless tr is a translation file: {"notebook": NAME.ipynb,
+    "cells": [...]}, each entry {"id", "en", "zh"} (a markdown cell's) or
+    {"id", "strings"} (a code cell's), every value a string."""
+    entry_fix = ('a markdown cell\'s entry is {"id", "en", "zh"}, a code cell\'s {"id", "strings"}, '
+                 "each value a string")
+    check_values(tr, rel)
+    need(tr, dict, rel, TOP, 'a translation file is an object: {"notebook": "NAME.ipynb", "cells": [...]}')
+    need_key(tr, "notebook", str, rel, TOP, "the name of the notebook it translates, NAME.ipynb")
+    for i, e in enumerate(need_key(tr, "cells", list, rel, TOP, "a list of the cells' translations")):
+        place = child("cells", i)
+        need(e, dict, rel, place, entry_fix)
+        eid = need_key(e, "id", str, rel, place, "the id of the cell it translates")
+        if not ID.fullmatch(eid):
+            raise malformed(rel, child(place, "id"), f"{eid!r} is not a cell id (give the id of the cell it translates)")
+        place = f"{place} (id {eid})"
+        keys = CODE_ENTRY if "strings" in e else MARKDOWN_ENTRY
+        if keys - set(e):
+            raise malformed(rel, place, f"has no {keys_of(keys - set(e))} ({entry_fix})")
+        if set(e) - keys:
+            raise malformed(rel, place, f"has {keys_of(set(e) - keys)} too ({entry_fix})")
+        if keys == CODE_ENTRY:
+            for en, zh in need(e["strings"], dict, rel, child(place, "strings"), "the Chinese of each English literal, by its value").items():
+                need(zh, str, rel, child(child(place, "strings"), en), "the Chinese of the English literal")
+            continue
+        if not re.fullmatch(r"[0-9a-f]{16}", need(e["en"], str, rel, child(place, "en"), entry_fix)):
+            raise malformed(rel, child(place, "en"), f"{e['en']!r} is not 16 hex digits (the first 16 of the SHA-256 "
+                            "of the English text it translates)")
+        need(e["zh"], str, rel, child(place, "zh"), entry_fix)
+    return tr
+
+
+def check_glossary(g, rel):
+    """Malformed unless g is the glossary: {"terms": [{"zh", "reject"...}],
+    "names": [...]}, its texts strings, none of them empty."""
+    fix = 'the glossary is {"terms": [{"en", "zh", "also", "reject"}...], "names": [...]}, its texts non-empty strings'
+    check_values(g, rel)
+    need(g, dict, rel, TOP, fix)
+    for i, t in enumerate(need_key(g, "terms", list, rel, TOP, fix)):
+        place = child("terms", i)
+        need(t, dict, rel, place, fix)
+        if not need_key(t, "zh", str, rel, place, fix):
+            raise malformed(rel, child(place, "zh"), f"is empty ({fix})")
+        if "en" in t:
+            need(t["en"], str, rel, child(place, "en"), fix)
+        for key in ("also", "reject"):
+            if key in t:
+                need_strings(t[key], rel, child(place, key), fix)
+    need_strings(need_key(g, "names", list, rel, TOP, fix), rel, "names", fix)
+    return g
+
+
+def same(path, text):
+    """Whether the file holds exactly this text (False where it cannot be read)."""
+    try:
+        with open(path, "rb") as f:
+            return f.read() == text.encode("utf-8")
+    except OSError:
+        return False
 
 
 def lines(text):
@@ -143,11 +381,17 @@ def go_value(src, a, b):
     def unescape(m):
         e = m.group(1)
         if e[0] in "xuU":
-            return chr(int(e[1:], 16))
+            n = int(e[1:], 16)
+            return chr(n) if n <= 0x10FFFF else m.group(0)  # Go refuses one above: left as it stands
         if e[0] in "01234567":
             return chr(int(e, 8))
         return GO_ESCAPES.get(e, "\\" + e)
     return re.sub(r"\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{3}|.)", unescape, text)
+
+
+def quoted(value):
+    """A literal's value as a message quotes it, on one line (as Go spells it)."""
+    return json.dumps(value, ensure_ascii=False)
 
 
 def go_text(value, raw):
@@ -168,7 +412,7 @@ def masked(src):
     return re.sub(r"[ \t]*(//[^\n]*|/\*.*?\*/)", "", "".join(out), flags=re.S)
 
 
-VERB = re.compile(r"%[-+# 0]*(\[\d+\])?(\*|\d+)?(\.(\*|\d+)?)?(\[\d+\])?([a-zA-Z%])")
+VERB = re.compile(r"%[-+# 0]*(\[\d{1,2}\])?(\*|\d+)?(\.(\*|\d+)?)?(\[\d{1,2}\])?([a-zA-Z%])")  # %[99]d at most
 
 
 def arg_verbs(text):
@@ -200,14 +444,14 @@ def translate_code(nb_name, rel, cell, entry):
         if value in strings:
             used.add(value)
             if raw and "`" in strings[value]:
-                errors.append(f"{nb_name}, code cell {cell['id']}: the Chinese of `{value}` in {rel} has a backquote")
+                errors.append(f"{nb_name}, code cell {cell['id']}: the Chinese of `{quoted(value)[1:-1]}` in {rel} has a backquote")
     out.append(src[last:])
     for en, zh in strings.items():
         if en not in used:
-            errors.append(f"{nb_name}, code cell {cell['id']}: {rel} translates the string \"{en}\", which the cell no "
+            errors.append(f"{nb_name}, code cell {cell['id']}: {rel} translates the string {quoted(en)}, which the cell no "
                           "longer has: translate its new text (or remove the entry)")
         elif arg_verbs(en) != arg_verbs(zh):
-            errors.append(f"{nb_name}, code cell {cell['id']}: the Chinese of \"{en}\" in {rel} gives its arguments "
+            errors.append(f"{nb_name}, code cell {cell['id']}: the Chinese of {quoted(en)} in {rel} gives its arguments "
                           f"{arg_verbs(zh)}, the English {arg_verbs(en)}")
     return "".join(out), errors
 
@@ -215,12 +459,11 @@ def translate_code(nb_name, rel, cell, entry):
 def load_glossary(path):
     """The glossary's rejected variants ({variant: term}) and kept names, or an error."""
     try:
-        with open(path, encoding="utf-8") as f:
-            g = json.load(f)
-        reject = {v: t["zh"] for t in g["terms"] for v in t.get("reject", [])}
-        return reject, set(g["names"]), None
-    except (OSError, ValueError, KeyError, TypeError) as e:
-        return {}, set(), f"translations/{LANG}/glossary.json: cannot be read ({type(e).__name__}: {e})"
+        g = check_glossary(load_json(path, f"translations/{LANG}/glossary.json"), f"translations/{LANG}/glossary.json")
+    except Malformed as e:
+        return {}, set(), str(e)
+    reject = {v: t["zh"] for t in g["terms"] for v in t.get("reject", [])}
+    return reject, set(g["names"]), None
 
 
 def glossary_errors(where, text, reject):
@@ -261,7 +504,7 @@ def language_errors(name, zh, reject, names):
             lit = go_value(text, a, b)
             errors += glossary_errors(f"{nb_name}, code cell {c['id']}", lit, reject)
             if english_words(lit, names):
-                errors.append(f"{nb_name}, code cell {c['id']}: the Chinese edition prints English: \"{lit}\" "
+                errors.append(f"{nb_name}, code cell {c['id']}: the Chinese edition prints English: {quoted(lit)} "
                               f"({', '.join(english_words(lit, names))}): give its Chinese in "
                               f"translations/{LANG}/{name}.json (\"strings\" of the cell), or keep the word as a "
                               f"name in translations/{LANG}/glossary.json")
@@ -277,11 +520,10 @@ def translate(name, english, tr_path):
         ids = ", ".join(c["id"] for c in markdown)
         return None, [f"{nb_name}: no translation file {rel}: markdown cells {ids} have no Chinese text"]
     try:
-        with open(tr_path, encoding="utf-8") as f:
-            tr = json.load(f)
-        entries = tr["cells"]
-    except (ValueError, KeyError, TypeError) as e:
-        return None, [f"{nb_name}: {rel} is not a translation file ({type(e).__name__}: {e})"]
+        tr = check_translation(load_json(tr_path, rel), rel)
+    except Malformed as e:
+        return None, [str(e)]
+    entries = tr["cells"]
     errors = []
     if tr.get("notebook") != nb_name:
         errors.append(f"{nb_name}: {rel} says it translates {tr.get('notebook')!r}")
@@ -351,11 +593,11 @@ def code_drift(nb_name, english, zh):
     return errors
 
 
-def main():
+def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--check", action="store_true", help="the drift test: change nothing, fail on any difference")
     ap.add_argument("--root", default=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    args = ap.parse_args()
+    args = ap.parse_args(argv)
     src = os.path.join(args.root, "notebooks")
     dst = os.path.join(src, LANG)
     trs = os.path.join(args.root, "translations", LANG)
@@ -364,14 +606,22 @@ def main():
     reject, kept, gerr = load_glossary(os.path.join(trs, "glossary.json"))
     errors, made = ([gerr] if gerr else []), {}
     for name in names:
-        with open(os.path.join(src, name + ".ipynb"), encoding="utf-8") as f:
-            english = json.load(f)
+        try:
+            english = load_notebook(os.path.join(src, name + ".ipynb"), f"notebooks/{name}.ipynb", EN_FIX)
+        except Malformed as e:
+            errors.append(str(e))
+            made[name] = (None, None)
+            continue
         zh, errs = translate(name, english, os.path.join(trs, name + ".json"))
         if zh is not None and not errs:
             errs += language_errors(name, zh, reject, kept)
         errors += errs
         made[name] = (english, zh if not errs else None)
-    catalogue = read(os.path.join(args.root, CATALOGUE))
+    try:
+        catalogue = read(os.path.join(args.root, CATALOGUE), CATALOGUE)
+    except Malformed as e:
+        errors.append(str(e))
+        catalogue = None
     if catalogue is not None:
         errors += glossary_errors(CATALOGUE, catalogue, reject)
     for f in sorted(os.listdir(trs)) if os.path.isdir(trs) else []:
@@ -386,15 +636,18 @@ def main():
             if name not in made:
                 errors.append(f"notebooks/{LANG}/{f}: there is no English notebooks/{f}: remove it (make zh does)")
                 continue
-            raw = read(path)
             try:
-                errors += code_drift(f, made[name][0], json.loads(raw))
-            except ValueError as e:
-                errors.append(f"notebooks/{LANG}/{f}: not JSON: {e}")
+                raw = read(path, f"notebooks/{LANG}/{f}", optional=False, fix=ZH_FIX)
+                old = check_notebook(parse(raw, f"notebooks/{LANG}/{f}", ZH_FIX), f"notebooks/{LANG}/{f}", ZH_FIX)
+            except Malformed as e:
+                errors.append(str(e))
                 continue
+            if made[name][0] is None:
+                continue  # the English notebook cannot be read: said above
+            errors += code_drift(f, made[name][0], old)
             zh = made[name][1]
             if zh is not None and raw != dumps(zh):
-                cells = {c["id"]: c for c in json.loads(raw).get("cells", [])}
+                cells = {c["id"]: c for c in old["cells"]}
                 changed = [c["id"] for c in zh["cells"] if cells.get(c["id"]) != c]
                 errors.append(f"notebooks/{LANG}/{f}: not what scripts/zh_edition.py makes from notebooks/{f} and "
                               f"translations/{LANG}/{name}.json now" + (f" (cells {', '.join(changed[:5])})" if changed else "")
@@ -413,6 +666,14 @@ def main():
         print(f"notebooks/{LANG}: {len(names)} notebooks, all up to date with the English edition and its translations")
         return
 
+    if os.path.exists(dst) and not os.path.isdir(dst):
+        errors.append(f"notebooks/{LANG}: the file: is not a folder, where the Chinese notebooks go (remove it)")
+    for name in made:
+        if os.path.isdir(os.path.join(dst, name + ".ipynb")):
+            errors.append(f"notebooks/{LANG}/{name}.ipynb: the file: is a folder, where the Chinese notebook goes (remove it)")
+    for d in LINKED:
+        if os.path.isdir(os.path.join(src, d)) and os.path.lexists(os.path.join(dst, d)) and not os.path.islink(os.path.join(dst, d)):
+            errors.append(f"notebooks/{LANG}/{d}: the file: is not a link to ../{d} (remove it: make zh links it)")
     if errors:
         print(f"notebooks/{LANG} not written ({len(errors)} problem(s)):", file=sys.stderr)
         print("\n".join("  " + e for e in errors), file=sys.stderr)
@@ -421,7 +682,7 @@ def main():
     for name, (_, zh) in made.items():
         path = os.path.join(dst, name + ".ipynb")
         text = dumps(zh)
-        if read(path) != text:
+        if not same(path, text):
             with open(path + ".tmp", "w", encoding="utf-8") as f:
                 f.write(text)
             os.replace(path + ".tmp", path)
@@ -441,4 +702,7 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except OSError as e:  # the folders themselves: no notebooks/, a file that cannot be written
+        sys.exit(f"scripts/zh_edition.py: {e.filename}: {e.strerror}")
