@@ -112,9 +112,9 @@
 //
 // # Live controls in the notebook's page
 //
-//   - live.go: what the live controls share: whether a browser is there, the
-//     interrupt that ends them, their line to the page through GoNB's comms,
-//     the pings that tell the notebook was closed.
+//   - live.go: what the live controls need of the notebook: whether
+//     JupyterLab shows it, and saying why a control stopped. Their line to the
+//     page (GoNB's comms, the interrupt, the pings) is internal/live.
 //   - explore.go: Explore, a slider that redraws a picture in place.
 //   - pad.go: DrawingPad, the drawing pad that the models answer.
 //   - pad.js: the pad's script, run by JupyterLab in the page.

@@ -20,6 +20,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gonb-mnist/workbook/internal/live"
 	"github.com/janpfeifer/gonb/gonbui/comms"
 	"github.com/janpfeifer/gonb/gonbui/widgets"
 )
@@ -57,7 +58,7 @@ func Explore(label string, lo, hi, value int, draw func(i int) (Picture, error))
 		return nil
 	}
 	// An interrupt leaves the last picture, without the slider.
-	return runControl(still, func(ctx context.Context) error { return exploreLive(ctx, label, lo, hi, value, draw) })
+	return live.Run(inJupyterLab(), still, func(ctx context.Context) error { return exploreLive(ctx, label, lo, hi, value, draw) })
 }
 
 // exploreLabel is the label with the value shown, in the workbook's
@@ -120,7 +121,7 @@ type exploreSession struct {
 	values    <-chan int
 	pongs     <-chan string
 	show      func(v int)
-	alive     keepAlive
+	alive     live.KeepAlive
 	pingEvery time.Duration
 	shown     int // the value whose picture is shown
 }
@@ -130,20 +131,20 @@ type exploreSession struct {
 func (s *exploreSession) serve(ctx context.Context) string {
 	ticker := time.NewTicker(s.pingEvery)
 	defer ticker.Stop()
-	s.alive.heard()
+	s.alive.Heard()
 	for {
 		select {
 		case <-ctx.Done():
-			return whyInterrupted
+			return live.WhyInterrupted
 		case v, ok := <-s.values:
 			if !ok {
 				s.values = nil
 				continue
 			}
-			s.alive.heard()
+			s.alive.Heard()
 			s.moveTo(latest(v, s.values))
 		case raw := <-s.pongs:
-			s.alive.heard()
+			s.alive.Heard()
 			// GoNB hands each message to the program in a goroutine of its
 			// own, so two positions may arrive in the wrong order; the pong
 			// says where the slider really is, and puts that right.
@@ -152,7 +153,7 @@ func (s *exploreSession) serve(ctx context.Context) string {
 				s.moveTo(latest(*p.Value, s.values))
 			}
 		case <-ticker.C:
-			if s.alive.tick() {
+			if s.alive.Tick() {
 				return "the page stopped answering (the notebook was closed)"
 			}
 		}
@@ -172,10 +173,10 @@ func (s *exploreSession) moveTo(v int) {
 
 // exploreLive shows the slider and the picture, and serves them.
 func exploreLive(ctx context.Context, label string, lo, hi, value int, draw func(int) (Picture, error)) error {
-	line := newLiveLine("explore")
-	pongAddress := line.address + "/pong"
-	pongs := line.listen(pongAddress)
-	labelID, controlID, pictureID, slotID := line.id+"_label", line.id+"_control", line.id+"_picture", line.id+"_slot"
+	line := live.NewLine("explore", newDisplayID("mnist_explore"))
+	pongAddress := line.Address + "/pong"
+	pongs := line.Listen(pongAddress)
+	labelID, controlID, pictureID, slotID := line.ID+"_label", line.ID+"_control", line.ID+"_picture", line.ID+"_slot"
 	show := func(v int) {
 		err := drawSafely(draw, v, func(p Picture) {
 			showTextAs(labelID, exploreLabel(label, v))
@@ -187,7 +188,7 @@ func exploreLive(ctx context.Context, label string, lo, hi, value int, draw func
 		}
 	}
 	showTextAs(labelID, exploreLabel(label, value))
-	showHTMLAs(controlID, exploreHTML(line.id, slotID, line.pingAddress(), pongAddress, lo, hi))
+	showHTMLAs(controlID, exploreHTML(line.ID, slotID, line.PingAddress(), pongAddress, lo, hi))
 	show(value)
 
 	// GoNB's slider, put into the row above. Done returns once the page has
@@ -202,13 +203,13 @@ func exploreLive(ctx context.Context, label string, lo, hi, value int, draw func
 		slider.Done()
 		close(ready)
 	}()
-	hello := time.NewTimer(liveHelloWait)
+	hello := time.NewTimer(live.HelloWait)
 	defer hello.Stop()
 	why := ""
 	select {
 	case <-ready:
 	case <-ctx.Done():
-		why = whyInterrupted
+		why = live.WhyInterrupted
 	case <-hello.C:
 		showTextAs(controlID, fmt.Sprintf(tr("(the slider, %d to %d, got no answer from the browser: it needs this notebook open in JupyterLab)"), lo, hi))
 		return nil
@@ -216,7 +217,7 @@ func exploreLive(ctx context.Context, label string, lo, hi, value int, draw func
 	if why == "" {
 		s := &exploreSession{
 			lo: lo, hi: hi, values: values.C, pongs: pongs, show: show, shown: value,
-			alive: line.keepAlive(), pingEvery: livePingEvery,
+			alive: line.KeepAlive(), pingEvery: live.PingEvery,
 		}
 		why = s.serve(ctx)
 	}

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/gonb-mnist/workbook/internal/live"
 )
 
 // numberPicture is a small picture that says which value it was drawn for.
@@ -138,7 +140,7 @@ func newExploreSession(answer bool, value int) (*exploreSession, *fakeSlider) {
 				<-f.gate
 			}
 		},
-		alive: keepAlive{lostAfter: 150 * time.Millisecond, ping: func(n int) {
+		alive: live.KeepAlive{LostAfter: 150 * time.Millisecond, Ping: func(n int) {
 			f.mu.Lock()
 			defer f.mu.Unlock()
 			f.pings++
@@ -184,7 +186,7 @@ func TestExploreSessionCoalesces(t *testing.T) {
 	waitFor(t, func() bool { d, _ := f.record(); return len(d) >= 3 })
 	time.Sleep(100 * time.Millisecond) // pongs saying 500 draw nothing new
 	cancel()
-	if why := <-done; why != whyInterrupted {
+	if why := <-done; why != live.WhyInterrupted {
 		t.Errorf("stopped because %q", why)
 	}
 	if drawn, pings := f.record(); fmt.Sprint(drawn) != "[1 40 99]" || pings < 2 {

@@ -33,6 +33,8 @@ import (
 	"strings"
 	"text/template"
 	"time"
+
+	"github.com/gonb-mnist/workbook/internal/live"
 )
 
 // DrawingPad is a canvas to draw digits on that shows what each of its models answers.
@@ -69,7 +71,7 @@ func (p *DrawingPad) Run() error {
 			"Here is what it shows for a digit drawn by the program:"))
 	}
 	// An interrupt leaves the last drawing in place of the pad.
-	return runControl(still, p.runLive)
+	return live.Run(inJupyterLab(), still, p.runLive)
 }
 
 // check refuses a pad without models.
@@ -196,7 +198,7 @@ type padSession struct {
 	pad        *DrawingPad
 	in         <-chan string
 	show       func(a *padAnswer)
-	alive      keepAlive
+	alive      live.KeepAlive
 	helloWait  time.Duration
 	pingEvery  time.Duration
 	lastSeq    int
@@ -212,9 +214,9 @@ func (s *padSession) serve(ctx context.Context) (string, error) {
 	for waiting := true; waiting; {
 		select {
 		case <-ctx.Done():
-			return whyInterrupted, nil
+			return live.WhyInterrupted, nil
 		case <-hello.C:
-			return "", errNoBrowser
+			return "", live.ErrNoBrowser
 		case raw := <-s.in:
 			if m, err := parsePadMessage(raw); err == nil {
 				waiting = false
@@ -224,11 +226,11 @@ func (s *padSession) serve(ctx context.Context) (string, error) {
 	}
 	ticker := time.NewTicker(s.pingEvery)
 	defer ticker.Stop()
-	s.alive.heard()
+	s.alive.Heard()
 	for {
 		select {
 		case <-ctx.Done():
-			return whyInterrupted, nil
+			return live.WhyInterrupted, nil
 		case raw := <-s.in:
 			m, err := parsePadMessage(raw)
 			if err != nil {
@@ -237,10 +239,10 @@ func (s *padSession) serve(ctx context.Context) (string, error) {
 				}
 				continue
 			}
-			s.alive.heard()
+			s.alive.Heard()
 			s.handle(m)
 		case <-ticker.C:
-			if s.alive.tick() {
+			if s.alive.Tick() {
 				return "the pad stopped answering (the notebook was closed)", nil
 			}
 		}
@@ -280,10 +282,10 @@ func (s *padSession) handle(m padMessage) {
 
 // runLive shows the pad, serves it, and leaves the last drawing as pictures.
 func (p *DrawingPad) runLive(ctx context.Context) error {
-	line := newLiveLine("pad")
-	in := line.listen(line.address)
-	padID, inputID, chartID := line.id+"_pad", line.id+"_input", line.id+"_chart"
-	html, err := p.html(line.id, line.address, line.pingAddress())
+	line := live.NewLine("pad", newDisplayID("mnist_pad"))
+	in := line.Listen(line.Address)
+	padID, inputID, chartID := line.ID+"_pad", line.ID+"_input", line.ID+"_chart"
+	html, err := p.html(line.ID, line.Address, line.PingAddress())
 	if err != nil {
 		return err
 	}
@@ -302,11 +304,11 @@ func (p *DrawingPad) runLive(ctx context.Context) error {
 			showImageAs(inputID, a.Input.Image(6), tr("the model's input: 28×28 pixels"))
 			showProbabilitiesAs(chartID, ProbabilityChart{Panels: a.Panels})
 		},
-		alive:     line.keepAlive(),
-		helloWait: liveHelloWait, pingEvery: livePingEvery,
+		alive:     line.KeepAlive(),
+		helloWait: live.HelloWait, pingEvery: live.PingEvery,
 	}
 	why, err := s.serve(ctx)
-	if errors.Is(err, errNoBrowser) {
+	if errors.Is(err, live.ErrNoBrowser) {
 		showHTMLAs(padID, "")
 		showTextAs(inputID, "")
 		showTextAs(chartID, "")

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/gonb-mnist/workbook/internal/live"
 )
 
 func TestParsePadMessage(t *testing.T) {
@@ -118,7 +120,7 @@ func newFakeSession(t *testing.T, p *DrawingPad, answer bool) (*padSession, *fak
 	f := &fakePad{in: make(chan string, 16), answer: answer}
 	s := &padSession{
 		pad: p, in: f.in,
-		alive: keepAlive{lostAfter: 150 * time.Millisecond, ping: func(n int) {
+		alive: live.KeepAlive{LostAfter: 150 * time.Millisecond, Ping: func(n int) {
 			f.mu.Lock()
 			f.pings++
 			f.mu.Unlock()
@@ -155,8 +157,8 @@ func TestPadSessionNoBrowser(t *testing.T) {
 	s, _ := newFakeSession(t, testPad(t), false)
 	start := time.Now()
 	_, err := s.serve(context.Background())
-	if !errors.Is(err, errNoBrowser) {
-		t.Fatalf("serve without a browser: %v, want errNoBrowser", err)
+	if !errors.Is(err, live.ErrNoBrowser) {
+		t.Fatalf("serve without a browser: %v, want live.ErrNoBrowser", err)
 	}
 	if d := time.Since(start); d < 250*time.Millisecond || d > 5*time.Second {
 		t.Errorf("gave up after %v, want after the hello wait (300 ms)", d)
