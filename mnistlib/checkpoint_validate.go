@@ -81,17 +81,14 @@ func readInside(dir, name string, limit, want int64) ([]byte, error) {
 	if err := regularInside(dir, path); err != nil {
 		return nil, err
 	}
-	f, err := os.OpenFile(path, os.O_RDONLY|openNonBlock, 0)
-	if err != nil {
+	f, info, err := openRegular(path)
+	if errors.Is(err, errNotRegular) {
+		return nil, fmt.Errorf("%w: replace it with the checkpoint's own file", err)
+	} else if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	info, err := f.Stat()
 	switch {
-	case err != nil:
-		return nil, err
-	case !info.Mode().IsRegular():
-		return nil, fmt.Errorf("%s is %s, not a regular file: replace it with the checkpoint's own file", name, fileKind(info.Mode()))
 	case want >= 0 && info.Size() != want:
 		return nil, fmt.Errorf("%s holds %d bytes, but %s declares %d: the two files come from different saves, or one was cut short; delete the folder and train again, or restore a good copy",
 			name, info.Size(), manifestFile, want)
@@ -131,9 +128,46 @@ func regularInside(dir, path string) error {
 		}
 	}
 	if !info.Mode().IsRegular() {
-		return fmt.Errorf("%s is %s, not a regular file: replace it with the checkpoint's own file", name, fileKind(info.Mode()))
+		return fmt.Errorf("%w: replace it with the checkpoint's own file", notRegular(path, info.Mode()))
 	}
 	return nil
+}
+
+// errNotRegular marks a file refused because it is not a regular file.
+var errNotRegular = errors.New("not a regular file")
+
+// notRegular is the error for path, which is a FIFO, a folder…: it names the
+// file (by its base name) and says what it is.
+func notRegular(path string, mode fs.FileMode) error {
+	return fmt.Errorf("%s is %s, %w", filepath.Base(path), fileKind(mode), errNotRegular)
+}
+
+// openRegular opens path to read it, following links, only if it is a regular
+// file: a FIFO, a device, a socket or a folder is refused before it is opened,
+// the open itself does not block (O_NONBLOCK where the system has it, so a FIFO
+// put in place meanwhile cannot hang it), and the opened file is checked again.
+// It returns the open file and what it is; a refusal wraps errNotRegular.
+// Checkpoints' files (readInside) and pictures (ReadDigit) are opened with it.
+func openRegular(path string) (*os.File, fs.FileInfo, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, nil, notRegular(path, info.Mode())
+	}
+	f, err := os.OpenFile(path, os.O_RDONLY|openNonBlock, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	if info, err = f.Stat(); err == nil && !info.Mode().IsRegular() {
+		err = notRegular(path, info.Mode())
+	}
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	return f, info, nil
 }
 
 // fileKind names what a file that is not a regular file is, for an error.

@@ -29,7 +29,8 @@
 //   - augment.go: FitOptions.Augment's distortions of training images (shifts,
 //     rotations, thickness, elastic, shear…) and their gallery.
 //   - imagefile.go: ReadDigit, a BMP, PNG or JPEG prepared the way MNIST's
-//     digits were, and SaveBMP.
+//     digits were (a picture with too little ink to read refused: checkInk),
+//     and SaveBMP.
 //   - digitset.go: digits from outside MNIST, read from a folder (ReadOutside,
 //     Kind).
 //
@@ -68,8 +69,8 @@
 //   - checkpoint_swap.go: a save written aside and swapped in with a journal,
 //     under the lock that orders saves and loads.
 //   - checkpoint_validate.go: reading a checkpoint anybody may have edited:
-//     regular files only, sizes bounded, the manifest checked before anything
-//     is built.
+//     regular files only (openRegular, which ReadDigit shares), sizes bounded,
+//     the manifest checked before anything is built.
 //   - variants.go: the other models a checkpoint name keeps (Variants).
 //   - atomicwrite.go: a file written whole or not at all, synced (a
 //     checkpoint's files, the data cache's).
