@@ -28,7 +28,8 @@
 //   - augment.go: FitOptions.Augment's distortions of training images (shifts,
 //     rotations, thickness, elastic, shear…) and their gallery.
 //   - imagefile.go: ReadDigit, a BMP, PNG or JPEG prepared the way MNIST's
-//     digits were, and SaveBMP.
+//     digits were (a picture with too little ink to read refused: checkInk),
+//     and SaveBMP.
 //   - digitset.go: digits from outside MNIST, read from a folder (ReadOutside,
 //     Kind).
 //

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/gonb-mnist/workbook/internal/safefile"
 	"golang.org/x/image/bmp" // registers BMP, and writes it
 	xdraw "golang.org/x/image/draw"
 )
@@ -21,9 +22,17 @@ import (
 const MaxDigitPixels = 16 << 20
 
 // ReadDigit reads a digit from an image file (BMP, PNG or JPEG) and turns it
-// into a 28×28 MNIST input. See DigitFromImage for what it does to the image.
+// into a 28×28 MNIST input. See DigitFromImage for what it does to the image,
+// and for the pictures it refuses as holding no digit to read.
+//
+// The file is opened as checkpoints' files are (safefile.OpenRegular): a regular file,
+// or a link to one; a FIFO, device, socket or folder is refused, without
+// waiting on it.
 func ReadDigit(path string) (Digit, error) {
-	f, err := os.Open(path)
+	f, _, err := safefile.OpenRegular(path)
+	if errors.Is(err, safefile.ErrNotRegular) {
+		return Digit{}, fmt.Errorf("read digit %s: %w; save the picture as a BMP, PNG or JPEG file", path, err)
+	}
 	if err != nil {
 		return Digit{}, fmt.Errorf("read digit: %w", err)
 	}
@@ -57,6 +66,12 @@ func ReadDigit(path string) (Digit, error) {
 //
 // A 28×28 picture is taken as it is (after grayscale and inversion), the
 // way the tutorial reads its 9.bmp: it is already an MNIST input.
+//
+// A picture with no digit to read is refused, whatever its size or shape:
+// one blank or with only faint marks, and one whose digit, once prepared,
+// has too little ink (see checkInk): two dots on a page, a hairline on a
+// large photo, a picture 1 pixel wide. The error for the last wraps
+// errTooLittleInk.
 func DigitFromImage(img image.Image) (Digit, error) {
 	gray := toGray(img)
 	if blank(gray) {
@@ -69,14 +84,75 @@ func DigitFromImage(img image.Image) (Digit, error) {
 	}
 	b := gray.Rect
 	if b.Dx() == 28 && b.Dy() == 28 {
-		return Digit{Rows: 28, Cols: 28, Pix: gray.Pix}, nil
+		d := Digit{Rows: 28, Cols: 28, Pix: gray.Pix}
+		if err := checkInk(d, b.Size()); err != nil {
+			return Digit{}, err
+		}
+		return d, nil
 	}
 	stretchContrast(gray)
 	box, ok := inkBox(gray)
 	if !ok {
 		return Digit{}, errors.New("no digit found: only faint marks, no strokes; draw the digit with a darker pen")
 	}
-	return centre(fit20(gray.SubImage(box).(*image.Gray))), nil
+	d := centre(fit20(gray.SubImage(box).(*image.Gray)))
+	if err := checkInk(d, box.Size()); err != nil {
+		return Digit{}, err
+	}
+	return d, nil
+}
+
+// minDigitInk is the least ink a digit may hold once prepared, in pixels'
+// worth of full ink (inkAfterScaling: its 784 pixels' sum over 255).
+//
+// Measured (TestInkOfRealDigits and TestSampleAndOutsideInk keep these true):
+// MNIST's 60,000 training digits hold at least 19.9 pixels' worth (the median
+// digit 100), 19.6 once scaled to 56×56 and prepared again; the 961 pictures
+// under notebooks/images (the samples, the outside digits) at least 15.3, a
+// thin "1" (outside/1-pen-07.png). The pictures that hold no digit hold
+// almost none: 0 for two dots on a white 1000×1000 page, a 1×16,777,216 or
+// 16,777,216×1 line; 0.2 for a hairline across a 2000×2000 page, straight or
+// slanted. 5 lies well below every real digit (a third of the thinnest) and
+// far above those.
+const minDigitInk = 5
+
+// minInkSide is the fewest pixels the ink may span on its longer side before
+// it is scaled to fit 20×20. A smaller mark is scaled up fivefold or more
+// into a blob that reads as anything: two neighbouring dots would fill a
+// 20×10 box. The smallest real digit under notebooks/images spans 17.
+const minInkSide = 5
+
+// errTooLittleInk marks a picture refused for holding too little ink to read.
+var errTooLittleInk = errors.New("the digit has too little ink")
+
+// checkInk refuses a prepared digit d with too little ink to read, box being
+// the size of its ink before scaling (28×28 for a picture taken as it is).
+func checkInk(d Digit, box image.Point) error {
+	if max(box.X, box.Y) < minInkSide {
+		return fmt.Errorf("%w: it spans only %d×%d pixels, too few to scale up to 20×20 (at least %d on its longer side); draw it larger, dark on light",
+			errTooLittleInk, box.X, box.Y, minInkSide)
+	}
+	if ink := inkAfterScaling(d, box); ink < minDigitInk {
+		return fmt.Errorf("%w after scaling to 28×28 (%.1f of %d pixels); draw it larger or with a thicker pen, dark on light",
+			errTooLittleInk, ink, len(d.Pix))
+	}
+	return nil
+}
+
+// inkAfterScaling is the ink of a prepared digit d in pixels' worth of full
+// ink (its pixels' sum over 255), box being the size of its ink before scaling.
+//
+// fit20 draws a side that would be under a pixel long one pixel long: a
+// hairline 1 pixel wide and 2000 long becomes a full line 1 pixel wide and 20
+// long. Such a digit's ink is counted at its true width (0.01 of that line),
+// the ink the MNIST preparation's averaging would leave of it.
+func inkAfterScaling(d Digit, box image.Point) float64 {
+	sum := 0
+	for _, p := range d.Pix {
+		sum += int(p)
+	}
+	short, long := min(box.X, box.Y), max(box.X, box.Y)
+	return float64(sum) / 255 * min(1, float64(short)*20/float64(long))
 }
 
 // blank reports whether the picture is (nearly) a single shade.

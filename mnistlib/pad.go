@@ -166,12 +166,19 @@ type padAnswer struct {
 	Drawing *image.Gray // what was drawn, white on black
 	Input   Digit       // the models' 28×28 input
 	Panels  []ProbabilityPanel
+	// TooLittle, for a drawing that DigitFromImage refuses as holding too
+	// little ink (a dot, a hairline), says so; it has no Input and no Panels.
+	TooLittle string
 }
 
 // answer prepares a drawing as ReadDigit would and asks every model. A blank
-// drawing gives ok false.
+// drawing gives ok false; so does one with too little ink to read, whose
+// answer then says so (TooLittle).
 func (p *DrawingPad) answer(drawing *image.Gray) (a padAnswer, ok bool, err error) {
 	d, err := DigitFromImage(drawing)
+	if errors.Is(err, errTooLittleInk) {
+		return padAnswer{Drawing: drawing, TooLittle: tr("too little ink to read: draw the digit larger, or with a thicker pen")}, false, nil
+	}
 	if err != nil {
 		return padAnswer{Drawing: drawing}, false, nil // nothing drawn (yet): nothing to answer
 	}
@@ -271,6 +278,9 @@ func (s *padSession) handle(m padMessage) {
 		if s.badMessage == nil {
 			s.badMessage = err
 		}
+	case !ok && a.TooLittle != "":
+		s.last = nil
+		s.show(&a)
 	case !ok:
 		s.last = nil
 		s.show(nil)
@@ -296,8 +306,12 @@ func (p *DrawingPad) runLive(ctx context.Context) error {
 	s := &padSession{
 		pad: p, in: in,
 		show: func(a *padAnswer) {
-			if a == nil {
-				showTextAs(inputID, waiting)
+			if a == nil || a.TooLittle != "" {
+				note := waiting
+				if a != nil {
+					note = a.TooLittle
+				}
+				showTextAs(inputID, note)
 				showTextAs(chartID, " ")
 				return
 			}

@@ -135,6 +135,10 @@ func newFakeSession(t *testing.T, p *DrawingPad, answer bool) (*padSession, *fak
 				f.shown = append(f.shown, "cleared")
 				return
 			}
+			if a.TooLittle != "" {
+				f.shown = append(f.shown, "note "+a.TooLittle)
+				return
+			}
 			f.shown = append(f.shown, "answer "+a.Panels[0].Title())
 		},
 		helloWait: 300 * time.Millisecond, pingEvery: 20 * time.Millisecond,

@@ -120,17 +120,14 @@ func readInside(dir, name string, limit, want int64) ([]byte, error) {
 	if err := regularInside(dir, path); err != nil {
 		return nil, err
 	}
-	f, err := os.OpenFile(path, os.O_RDONLY|safefile.OpenNonBlock, 0)
-	if err != nil {
+	f, info, err := safefile.OpenRegular(path)
+	if errors.Is(err, safefile.ErrNotRegular) {
+		return nil, fmt.Errorf("%w: replace it with the checkpoint's own file", err)
+	} else if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	info, err := f.Stat()
 	switch {
-	case err != nil:
-		return nil, err
-	case !info.Mode().IsRegular():
-		return nil, fmt.Errorf("%s is %s, not a regular file: replace it with the checkpoint's own file", name, safefile.FileKind(info.Mode()))
 	case want >= 0 && info.Size() != want:
 		return nil, fmt.Errorf("%s holds %d bytes, but %s declares %d: the two files come from different saves, or one was cut short; delete the folder and train again, or restore a good copy",
 			name, info.Size(), ManifestFile, want)
@@ -170,7 +167,7 @@ func regularInside(dir, path string) error {
 		}
 	}
 	if !info.Mode().IsRegular() {
-		return fmt.Errorf("%s is %s, not a regular file: replace it with the checkpoint's own file", name, safefile.FileKind(info.Mode()))
+		return fmt.Errorf("%w: replace it with the checkpoint's own file", safefile.NotRegular(path, info.Mode()))
 	}
 	return nil
 }

@@ -9,9 +9,10 @@
 //   - atomic.go: WriteAtomic and WriteBytes, a file written aside, synced and
 //     renamed into place; the private names of such files and folders
 //     (PrivateName, IsPrivate, MkdirPrivate); SyncDir.
-//   - regular.go: OpenPrivate, which opens a file only if it is a regular one
-//     (no link followed, no FIFO waited on), and FileKind, what a file that is
-//     not regular is, for an error.
+//   - regular.go: OpenRegular (links followed) and OpenPrivate (no link
+//     followed), which open a file only if it is a regular one, never waiting
+//     on a FIFO; FileKind and NotRegular, what a file that is not regular is,
+//     for an error.
 //   - lock_unix.go, lock_other.go: Flock, the lock that orders concurrent
 //     writers (flock where it exists, none elsewhere: LocksWork).
 //   - diskspace_statfs.go, diskspace_other.go: FreeSpace, where the system
