@@ -11,6 +11,8 @@ import (
 	"math"
 	"slices"
 	"strings"
+
+	"github.com/gonb-mnist/workbook/internal/canvas"
 )
 
 // UnitsPicture shows, for one digit, each unit's weight template, the
@@ -35,10 +37,10 @@ func (p UnitsPicture) Text() string {
 	return strings.Join(s, "\n")
 }
 
-func (p UnitsPicture) draw(cv pictureCanvas) {
+func (p UnitsPicture) draw(cv canvas.Canvas) {
 	w, h := p.Size()
-	cv.begin(float64(w), float64(h))
-	cv.text(12, 20, 14, start, fmt.Sprintf(tr("%s: the digit × each unit's weights → a sum, + bias, through ReLU"), p.Layer))
+	cv.Begin(float64(w), float64(h))
+	cv.Text(12, 20, 14, canvas.Start, fmt.Sprintf(tr("%s: the digit × each unit's weights → a sum, + bias, through ReLU"), p.Layer))
 	var weights, products [][]float32
 	for _, st := range p.Steps {
 		weights, products = append(weights, st.Weights), append(products, st.Products)
@@ -49,21 +51,21 @@ func (p UnitsPicture) draw(cv pictureCanvas) {
 		y := 40 + float64(i)*(unitCell+26)
 		x := 12.0
 		for j, img := range []*image.RGBA{digit, heatmap(square(st.Weights), wl), heatmap(square(st.Products), pl)} {
-			cv.pixels(x, y, unitCell, unitCell, img)
-			cv.box(x, y, unitCell, unitCell, "none", "#bbb")
-			cv.text(x+unitCell/2, y+unitCell+13, 10, middle, []string{tr("the digit x"), fmt.Sprintf(tr("unit %d's weights w"), st.Unit), "w·x"}[j])
+			cv.Pixels(x, y, unitCell, unitCell, img)
+			cv.Box(x, y, unitCell, unitCell, "none", "#bbb")
+			cv.Text(x+unitCell/2, y+unitCell+13, 10, canvas.Middle, []string{tr("the digit x"), fmt.Sprintf(tr("unit %d's weights w"), st.Unit), "w·x"}[j])
 			if j < 2 {
-				cv.text(x+unitCell+17, y+unitCell/2+6, 18, middle, []string{"×", "="}[j])
+				cv.Text(x+unitCell+17, y+unitCell/2+6, 18, canvas.Middle, []string{"×", "="}[j])
 			}
 			x += unitCell + 34
 		}
-		cv.text(x, y+20, 13, start, fmt.Sprintf("Σ w·x = %.3f", st.Sum))
-		cv.text(x, y+40, 13, start, fmt.Sprintf(tr("+ bias (%.3f) = %.3f"), st.Bias, st.Score))
+		cv.Text(x, y+20, 13, canvas.Start, fmt.Sprintf("Σ w·x = %.3f", st.Sum))
+		cv.Text(x, y+40, 13, canvas.Start, fmt.Sprintf(tr("+ bias (%.3f) = %.3f"), st.Bias, st.Score))
 		relu := tr("ReLU passes it")
 		if st.Score <= 0 {
 			relu = tr("ReLU turns it to 0")
 		}
-		cv.text(x, y+60, 13, start, fmt.Sprintf("%s → %.3f", relu, st.Out))
+		cv.Text(x, y+60, 13, canvas.Start, fmt.Sprintf("%s → %.3f", relu, st.Out))
 	}
 	colourScale(cv, 12+unitCell+34, float64(h)-32, 2*unitCell+34, 1, true, tr("weights and products, each on its own scale (−largest … +largest)"))
 }
@@ -84,12 +86,12 @@ func (p SoftmaxPicture) Text() string {
 	return fmt.Sprintf(tr("scores %.2f → softmax → probabilities %.4f"), p.Scores, probs)
 }
 
-func (p SoftmaxPicture) draw(cv pictureCanvas) {
-	cv.begin(600, 230)
+func (p SoftmaxPicture) draw(cv canvas.Canvas) {
+	cv.Begin(600, 230)
 	left, right, top, bottom := 40.0, 290.0, 40.0, 200.0
-	cv.text((left+right)/2, 20, 14, middle, tr("the ten scores (Σ w·h + b)"))
+	cv.Text((left+right)/2, 20, 14, canvas.Middle, tr("the ten scores (Σ w·h + b)"))
 	signedBars(cv, left, right, top, bottom, p.Scores, math.Max(maxAbs(p.Scores), 1e-6))
-	cv.text(300, 120, 12, middle, "→")
+	cv.Text(300, 120, 12, canvas.Middle, "→")
 	ProbabilityPanel{Name: "softmax", Probs: SoftmaxByHand(p.Scores)}.draw(cv, 305, 295, 230)
 }
 
@@ -104,34 +106,34 @@ func (p ConvStep) Text() string {
 		p.Layer, p.Filter, p.Row, p.Col, p.Sum, p.Bias, p.Out)
 }
 
-func (p ConvStep) draw(cv pictureCanvas) {
-	cv.begin(1010, 300)
-	cv.text(505, 20, 14, middle, p.Text())
+func (p ConvStep) draw(cv canvas.Canvas) {
+	cv.Begin(1010, 300)
+	cv.Text(505, 20, 14, canvas.Middle, p.Text())
 	in := p.Input.Shape
 	px := 180.0 / float64(in[1]+2*p.Pad[1]) // CSS pixels per input pixel
 	x0, y0 := 12.0, 50.0
-	cv.pixels(x0, y0, px*float64(in[1]+2*p.Pad[1]), px*float64(in[0]+2*p.Pad[0]), padded(p.Input, p.Pad))
+	cv.Pixels(x0, y0, px*float64(in[1]+2*p.Pad[1]), px*float64(in[0]+2*p.Pad[0]), padded(p.Input, p.Pad))
 	kh, kw := p.Kernel.Shape[0], p.Kernel.Shape[1]
-	cv.box(x0+px*float64(p.Col), y0+px*float64(p.Row), px*float64(kw), px*float64(kh), "none", "#ff7f0e")
-	cv.text(x0+90, y0+200, 10, middle, tr("the digit, and the 'same' padding:"))
-	cv.text(x0+90, y0+214, 10, middle, fmt.Sprintf(tr("a ring of %d zeros (gray) around it"), p.Pad[0]))
+	cv.Box(x0+px*float64(p.Col), y0+px*float64(p.Row), px*float64(kw), px*float64(kh), "none", "#ff7f0e")
+	cv.Text(x0+90, y0+200, 10, canvas.Middle, tr("the digit, and the 'same' padding:"))
+	cv.Text(x0+90, y0+214, 10, canvas.Middle, fmt.Sprintf(tr("a ring of %d zeros (gray) around it"), p.Pad[0]))
 	x := 220.0
 	for i, a := range []Array{p.Patch, p.Kernel, p.Products} {
 		numbersGrid(cv, x, y0+10, a, i == 0)
-		cv.text(x+85, y0+200, 11, middle, []string{tr("the 5×5 patch"), fmt.Sprintf(tr("filter %d's kernel"), p.Filter), tr("patch × kernel")}[i])
+		cv.Text(x+85, y0+200, 11, canvas.Middle, []string{tr("the 5×5 patch"), fmt.Sprintf(tr("filter %d's kernel"), p.Filter), tr("patch × kernel")}[i])
 		if i < 2 {
-			cv.text(x+185, y0+95, 18, middle, []string{"×", "="}[i])
+			cv.Text(x+185, y0+95, 18, canvas.Middle, []string{"×", "="}[i])
 		}
 		x += 200
 	}
-	cv.text(x-10, y0+60, 13, start, fmt.Sprintf("Σ = %.4f", p.Sum))
-	cv.text(x-10, y0+82, 13, start, fmt.Sprintf(tr("+ bias %.4f"), p.Bias))
-	cv.text(x-10, y0+104, 13, start, fmt.Sprintf("ReLU → %.4f", p.Out))
+	cv.Text(x-10, y0+60, 13, canvas.Start, fmt.Sprintf("Σ = %.4f", p.Sum))
+	cv.Text(x-10, y0+82, 13, canvas.Start, fmt.Sprintf(tr("+ bias %.4f"), p.Bias))
+	cv.Text(x-10, y0+104, 13, canvas.Start, fmt.Sprintf("ReLU → %.4f", p.Out))
 	limit := math.Max(maxAbs(p.Map.Data), 1e-6)
 	mx, ms := x-10, 90.0/float64(in[1])
-	cv.pixels(mx, y0+120, 90, 90, heatmap(p.Map, limit))
-	cv.box(mx+ms*float64(p.Col)-1, y0+120+ms*float64(p.Row)-1, ms+2, ms+2, "none", "#ff7f0e")
-	cv.text(mx+45, y0+225, 10, middle, fmt.Sprintf(tr("feature map %d"), p.Filter))
+	cv.Pixels(mx, y0+120, 90, 90, heatmap(p.Map, limit))
+	cv.Box(mx+ms*float64(p.Col)-1, y0+120+ms*float64(p.Row)-1, ms+2, ms+2, "none", "#ff7f0e")
+	cv.Text(mx+45, y0+225, 10, canvas.Middle, fmt.Sprintf(tr("feature map %d"), p.Filter))
 }
 
 // padded paints the input with its padding ring in gray, so the ring shows
@@ -154,7 +156,7 @@ func padded(in Array, pad [2]int) *image.RGBA {
 
 // numbersGrid draws a small array as cells with their values written in:
 // pixels in gray (ink white), weights and products in the signed palette.
-func numbersGrid(cv pictureCanvas, x, y float64, a Array, pixels bool) {
+func numbersGrid(cv canvas.Canvas, x, y float64, a Array, pixels bool) {
 	cols := a.Shape[1]
 	cell := 170 / float64(cols)
 	limit := math.Max(maxAbs(a.Data), 1e-6)
@@ -165,10 +167,10 @@ func numbersGrid(cv pictureCanvas, x, y float64, a Array, pixels bool) {
 			g := uint8(255 * math.Max(0, math.Min(1, float64(v))))
 			fill = hexColor(color.RGBA{g, g, g, 255})
 		}
-		cv.box(cx, cy, cell, cell, fill, "#999")
+		cv.Box(cx, cy, cell, cell, fill, "#999")
 		bg := fill
-		cv.box(cx+cell*0.05, cy+cell*0.32, cell*0.9, cell*0.36, lighten(bg), "")
-		cv.text(cx+cell/2, cy+cell/2+4, 10, middle, twoDecimals(v))
+		cv.Box(cx+cell*0.05, cy+cell*0.32, cell*0.9, cell*0.36, lighten(bg), "")
+		cv.Text(cx+cell/2, cy+cell/2+4, 10, canvas.Middle, twoDecimals(v))
 	}
 }
 
@@ -183,7 +185,7 @@ func twoDecimals(v float32) string {
 
 // lighten makes a pale backing for a number written on a coloured cell.
 func lighten(hex string) string {
-	c := parseHex(hex)
+	c := canvas.ParseHex(hex)
 	return hexColor(mix(c, color.RGBA{255, 255, 255, 255}, 0.7))
 }
 
@@ -203,24 +205,24 @@ func (p FlattenPicture) Text() string {
 		p.Layer, s[0], s[1], s[2], thousands(len(p.Maps.Data)), p.Next.Name, p.Next.Formula, thousands(p.Next.Params))
 }
 
-func (p FlattenPicture) draw(cv pictureCanvas) {
-	cv.begin(820, 250)
+func (p FlattenPicture) draw(cv canvas.Canvas) {
+	cv.Begin(820, 250)
 	s := p.Maps.Shape
-	cv.text(410, 20, 14, middle, p.Text())
+	cv.Text(410, 20, 14, canvas.Middle, p.Text())
 	limit := math.Max(maxAbs(p.Maps.Data), 1e-6)
 	row := Array{Shape: []int{1, len(p.Maps.Data)}, Data: p.Maps.Data}
-	cv.text(12, 52, 11, start, fmt.Sprintf(tr("the %d maps of %s, %d×%d each:"), s[2], p.From, s[0], s[1]))
+	cv.Text(12, 52, 11, canvas.Start, fmt.Sprintf(tr("the %d maps of %s, %d×%d each:"), s[2], p.From, s[0], s[1]))
 	side := math.Min(44, 790/float64(s[2])-4)
 	for c := range s[2] {
 		m := zeros(s[0], s[1])
 		for i := range m.Data {
 			m.Data[i] = p.Maps.Data[i*s[2]+c]
 		}
-		cv.pixels(12+float64(c)*(side+4), 60, side, side, heatmap(m, limit))
+		cv.Pixels(12+float64(c)*(side+4), 60, side, side, heatmap(m, limit))
 	}
-	cv.text(12, 134, 11, start, fmt.Sprintf(tr("%s: all %s values in one row (value k is map k mod %d at pixel k div %d):"), p.Layer, thousands(len(row.Data)), s[2], s[2]))
-	cv.pixels(12, 142, 796, 18, heatmap(row, limit))
-	cv.box(12, 142, 796, 18, "none", "#888")
+	cv.Text(12, 134, 11, canvas.Start, fmt.Sprintf(tr("%s: all %s values in one row (value k is map k mod %d at pixel k div %d):"), p.Layer, thousands(len(row.Data)), s[2], s[2]))
+	cv.Pixels(12, 142, 796, 18, heatmap(row, limit))
+	cv.Box(12, 142, 796, 18, "none", "#888")
 	// Enlarge three pixels' values from where the maps are brightest.
 	pixel, best := 0, float32(-1)
 	for q := range s[0] * s[1] {
@@ -234,12 +236,12 @@ func (p FlattenPicture) draw(cv pictureCanvas) {
 	}
 	pixel = min(pixel, s[0]*s[1]-3)
 	from, zoom := pixel*s[2], 3*s[2]
-	cv.text(12, 184, 11, start, fmt.Sprintf(tr("values %d to %d, enlarged: pixel (%d,%d) of every map, then (%d,%d), then (%d,%d):"),
+	cv.Text(12, 184, 11, canvas.Start, fmt.Sprintf(tr("values %d to %d, enlarged: pixel (%d,%d) of every map, then (%d,%d), then (%d,%d):"),
 		from, from+zoom-1, pixel/s[1], pixel%s[1], (pixel+1)/s[1], (pixel+1)%s[1], (pixel+2)/s[1], (pixel+2)%s[1]))
 	cell := 796 / float64(zoom)
-	cv.pixels(12, 192, cell*float64(zoom), 18, heatmap(Array{Shape: []int{1, zoom}, Data: row.Data[from : from+zoom]}, limit))
+	cv.Pixels(12, 192, cell*float64(zoom), 18, heatmap(Array{Shape: []int{1, zoom}, Data: row.Data[from : from+zoom]}, limit))
 	for k := 0; k <= zoom; k += s[2] {
-		cv.line([]point{{12 + cell*float64(k), 188}, {12 + cell*float64(k), 214}}, "#333", 1)
+		cv.Line([]canvas.Point{{X: 12 + cell*float64(k), Y: 188}, {X: 12 + cell*float64(k), Y: 214}}, "#333", 1)
 	}
 	colourScale(cv, 610, 224, 198, limit, false, "")
 }
@@ -339,11 +341,11 @@ func (p PoolingPicture) Text() string {
 	return strings.Join(append(lines, strings.Join(kept, tr("; "))), "\n")
 }
 
-func (p PoolingPicture) draw(cv pictureCanvas) {
+func (p PoolingPicture) draw(cv canvas.Canvas) {
 	w, h := p.Size()
-	cv.begin(float64(w), float64(h))
+	cv.Begin(float64(w), float64(h))
 	lines := strings.Split(p.Text(), "\n")
-	cv.text(float64(w)/2, 20, 14, middle, lines[0])
+	cv.Text(float64(w)/2, 20, 14, canvas.Middle, lines[0])
 	limit := math.Max(maxAbs(append([][]float32{p.Map.Data}, dataOf(p.Pooled)...)...), 1e-6)
 	signed := slices.ContainsFunc(append([][]float32{p.Map.Data}, dataOf(p.Pooled)...), func(d []float32) bool {
 		return slices.ContainsFunc(d, func(v float32) bool { return v < 0 })
@@ -351,19 +353,19 @@ func (p PoolingPicture) draw(cv pictureCanvas) {
 	x, y := 12.0, 44.0
 	panel := func(a Array, caption string, blockSide float64) {
 		side := poolPixel * float64(a.Shape[1])
-		cv.pixels(x, y, side, poolPixel*float64(a.Shape[0]), heatmap(a, limit))
-		cv.box(x, y, side, poolPixel*float64(a.Shape[0]), "none", "#bbb")
+		cv.Pixels(x, y, side, poolPixel*float64(a.Shape[0]), heatmap(a, limit))
+		cv.Box(x, y, side, poolPixel*float64(a.Shape[0]), "none", "#bbb")
 		at := blockSide / poolPixel // the block's pixels in this panel: 2 in the map, 1 pooled
-		cv.box(x+poolPixel*at*float64(p.Col)-1, y+poolPixel*at*float64(p.Row)-1, blockSide+2, blockSide+2, "none", "#ff7f0e")
-		cv.text(x+side/2, y+poolPixel*float64(a.Shape[0])+14, 11, middle, caption)
+		cv.Box(x+poolPixel*at*float64(p.Col)-1, y+poolPixel*at*float64(p.Row)-1, blockSide+2, blockSide+2, "none", "#ff7f0e")
+		cv.Text(x+side/2, y+poolPixel*float64(a.Shape[0])+14, 11, canvas.Middle, caption)
 		x += side + 24
 	}
 	panel(p.Map, fmt.Sprintf(tr("feature map %d"), p.Channel), 2*poolPixel)
 	for k, kind := range p.Kinds {
 		panel(p.Pooled[k], fmt.Sprintf(tr("%s pooling"), tr(kind)), poolPixel)
 	}
-	cv.text(12, float64(h)-86, 12, start, lines[1])
-	cv.text(12, float64(h)-66, 12, start, "→ "+lines[2])
+	cv.Text(12, float64(h)-86, 12, canvas.Start, lines[1])
+	cv.Text(12, float64(h)-66, 12, canvas.Start, "→ "+lines[2])
 	colourScale(cv, float64(w)/2-100, float64(h)-34, 200, limit, signed, tr("activation"))
 }
 

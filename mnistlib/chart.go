@@ -5,6 +5,8 @@ import (
 	"math"
 	"slices"
 	"strings"
+
+	"github.com/gonb-mnist/workbook/internal/canvas"
 )
 
 // LineChart is a small self-contained SVG line chart: no JavaScript and no
@@ -37,7 +39,7 @@ var palette = []string{"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#
 
 // SVG renders the chart.
 func (c LineChart) SVG() string {
-	cv := &svgCanvas{}
+	cv := &canvas.SVG{}
 	c.draw(cv)
 	return cv.String()
 }
@@ -47,7 +49,7 @@ func (c LineChart) SVG() string {
 // keeps only PNG and JPEG images).
 func (c LineChart) PNG() ([]byte, error) {
 	w, h := c.size()
-	cv := newRasterCanvas(w, h, 2)
+	cv := canvas.NewRaster(w, h, 2)
 	c.draw(cv)
 	return cv.PNG()
 }
@@ -59,39 +61,39 @@ func (c LineChart) size() (w, h int) { return orDefault(c.Width, 640), orDefault
 func (c LineChart) text() string { return fmt.Sprintf(tr("chart: %s"), tr(c.Title)) }
 
 // draw lays the chart out on a canvas: title, grid, axes, lines, legend.
-func (c LineChart) draw(cv canvas) {
+func (c LineChart) draw(cv canvas.Canvas) {
 	c = c.translated()
 	l := c.layout()
 	left, top, pw, ph := l.left, l.top, l.pw, l.ph
 
-	cv.begin(l.w, l.h)
-	cv.text(left+pw/2, 22, 15, middle, c.Title)
+	cv.Begin(l.w, l.h)
+	cv.Text(left+pw/2, 22, 15, canvas.Middle, c.Title)
 	for _, v := range ticks(l.lo, l.hi, 5) { // horizontal grid and y labels
-		cv.line([]point{{left, l.y(v)}, {left + pw, l.y(v)}}, "#ddd", 1)
-		cv.text(left-6, l.y(v)+4, 12, end, trimFloat(v))
+		cv.Line([]canvas.Point{{X: left, Y: l.y(v)}, {X: left + pw, Y: l.y(v)}}, "#ddd", 1)
+		cv.Text(left-6, l.y(v)+4, 12, canvas.End, trimFloat(v))
 	}
 	for _, i := range ticks(l.x0, l.x1, min(int(l.x1-l.x0)+1, 10)) { // x labels at whole epochs
 		if i == math.Trunc(i) {
-			cv.text(l.x(i), top+ph+16, 12, middle, fmt.Sprint(i))
+			cv.Text(l.x(i), top+ph+16, 12, canvas.Middle, fmt.Sprint(i))
 		}
 	}
-	cv.line([]point{{left, top}, {left + pw, top}, {left + pw, top + ph}, {left, top + ph}, {left, top}}, "#888", 1)
-	cv.text(left+pw/2, l.h-8, 12, middle, c.XLabel)
-	cv.verticalText(16, top+ph/2, 12, c.YLabel)
+	cv.Line([]canvas.Point{{X: left, Y: top}, {X: left + pw, Y: top}, {X: left + pw, Y: top + ph}, {X: left, Y: top + ph}, {X: left, Y: top}}, "#888", 1)
+	cv.Text(left+pw/2, l.h-8, 12, canvas.Middle, c.XLabel)
+	cv.VerticalText(16, top+ph/2, 12, c.YLabel)
 	for k, s := range c.Series {
 		col := palette[k%len(palette)]
 		pts := l.points(s)
-		cv.line(pts, col, 2)
+		cv.Line(pts, col, 2)
 		for _, p := range pts {
-			cv.dot(p, 2.5, col)
+			cv.Dot(p, 2.5, col)
 		}
 	}
 	// The legend, drawn last, in the box layout chose where no line runs.
 	for k, s := range c.Series {
 		col := palette[k%len(palette)]
 		ly := l.legend.y0 + legendBaseline + float64(k)*legendRow
-		cv.line([]point{{l.legend.x0 + 4, ly - 4}, {l.legend.x0 + 4 + legendKey, ly - 4}}, col, 2)
-		cv.text(l.legend.x0+legendText, ly, 12, start, s.Name)
+		cv.Line([]canvas.Point{{X: l.legend.x0 + 4, Y: ly - 4}, {X: l.legend.x0 + 4 + legendKey, Y: ly - 4}}, col, 2)
+		cv.Text(l.legend.x0+legendText, ly, 12, canvas.Start, s.Name)
 	}
 }
 
@@ -136,10 +138,10 @@ func (l chartLayout) x(v float64) float64 {
 func (l chartLayout) y(v float64) float64 { return l.top + (l.hi-v)/(l.hi-l.lo)*l.ph }
 
 // points is where a series' values are drawn.
-func (l chartLayout) points(s Series) []point {
-	pts := make([]point, len(s.Values))
+func (l chartLayout) points(s Series) []canvas.Point {
+	pts := make([]canvas.Point, len(s.Values))
 	for i, v := range s.Values {
-		pts[i] = point{l.x(s.x(i)), l.y(v)}
+		pts[i] = canvas.Point{X: l.x(s.x(i)), Y: l.y(v)}
 	}
 	return pts
 }
@@ -157,11 +159,11 @@ func (c LineChart) layout() chartLayout {
 	l.x0, l.x1, l.lo, l.hi = c.extent()
 	bw, bh := legendText+4, legendRow*float64(len(c.Series))+4
 	for _, s := range c.Series {
-		bw = math.Max(bw, legendText+shape(s.Name).width*12/emUnits+4)
+		bw = math.Max(bw, legendText+canvas.TextWidth(s.Name, 12)+4)
 	}
 	xl, xr, xm := l.left+6, l.left+l.pw-6-bw, l.left+(l.pw-bw)/2
 	yt, yb := l.top+2, l.top+l.ph-2-bh
-	for _, at := range []point{{xl, yt}, {xr, yt}, {xr, yb}, {xl, yb}, {xm, yt}, {xm, yb}} {
+	for _, at := range []canvas.Point{{X: xl, Y: yt}, {X: xr, Y: yt}, {X: xr, Y: yb}, {X: xl, Y: yb}, {X: xm, Y: yt}, {X: xm, Y: yb}} {
 		l.legend = rect{at.X, at.Y, at.X + bw, at.Y + bh}
 		if !c.crosses(l, l.legend) {
 			return l
@@ -189,7 +191,7 @@ func (c LineChart) crosses(l chartLayout, box rect) bool {
 
 // segmentInRect reports whether the segment from p to q meets the box
 // (Liang–Barsky clipping; p == q is a point).
-func segmentInRect(p, q point, r rect) bool {
+func segmentInRect(p, q canvas.Point, r rect) bool {
 	t0, t1 := 0.0, 1.0
 	dx, dy := q.X-p.X, q.Y-p.Y
 	for _, e := range [4][2]float64{{-dx, p.X - r.x0}, {dx, r.x1 - p.X}, {-dy, p.Y - r.y0}, {dy, r.y1 - p.Y}} {

@@ -14,8 +14,7 @@ import (
 	"strings"
 	"testing"
 
-	"golang.org/x/image/font/sfnt"
-	"golang.org/x/image/math/fixed"
+	"github.com/gonb-mnist/workbook/internal/canvas"
 )
 
 func TestLineChartSVG(t *testing.T) {
@@ -101,58 +100,6 @@ func TestChartLabelsAsGlyphs(t *testing.T) {
 	}
 }
 
-// The outlines are real glyphs: 训 and 练 are different shapes, both from the
-// CJK font, and a space has none.
-func TestGlyphOutlines(t *testing.T) {
-	needCJKFont(t)
-	var buf sfnt.Buffer
-	path := func(r rune) string {
-		g, ok := glyphFor(&buf, r)
-		if !ok {
-			t.Fatalf("no font has %q", r)
-		}
-		segs, err := g.font.LoadGlyph(&buf, g.index, emPPEM, nil)
-		if err != nil {
-			t.Fatalf("loading %q: %v", r, err)
-		}
-		return pathData(segs)
-	}
-	xun, lian := path('训'), path('练')
-	if len(xun) < 50 || len(lian) < 50 {
-		t.Errorf("outlines too short for a Chinese character: 训 %q, 练 %q", xun, lian)
-	}
-	if xun == lian {
-		t.Errorf("训 and 练 have the same outline %q", xun)
-	}
-	if p := path(' '); p != "" {
-		t.Errorf("a space has the outline %q", p)
-	}
-	if g, _ := glyphFor(&buf, '训'); g.font != fonts.cjk {
-		t.Error("训 is not taken from the CJK font")
-	}
-}
-
-// pathData writes relative steps between rounded points, restating only a
-// changed command.
-func TestPathData(t *testing.T) {
-	pt := func(x, y int) fixed.Point26_6 { return fixed.P(x, y) }
-	segs := sfnt.Segments{
-		{Op: sfnt.SegmentOpMoveTo, Args: [3]fixed.Point26_6{pt(100, -200)}},
-		{Op: sfnt.SegmentOpLineTo, Args: [3]fixed.Point26_6{pt(300, -200)}},
-		{Op: sfnt.SegmentOpLineTo, Args: [3]fixed.Point26_6{pt(300, 0)}},
-		{Op: sfnt.SegmentOpQuadTo, Args: [3]fixed.Point26_6{pt(200, 100), pt(100, 0)}},
-		{Op: sfnt.SegmentOpMoveTo, Args: [3]fixed.Point26_6{{X: 500<<6 + 40, Y: -500 << 6}}}, // 500.6 rounds up
-		{Op: sfnt.SegmentOpCubeTo, Args: [3]fixed.Point26_6{pt(600, -500), pt(701, -400), pt(701, -300)}},
-	}
-	want := "m100-200l200 0 0 200q-100 100-200 0zm401-300c99 0 200 100 200 200z"
-	if got := pathData(segs); got != want {
-		t.Errorf("pathData = %q, want %q", got, want)
-	}
-	if got := pathData(nil); got != "" {
-		t.Errorf("no segments give %q", got)
-	}
-}
-
 // svgDoc is what the tests read from a chart's SVG.
 type svgDoc struct {
 	counts map[string]int // elements by name
@@ -208,7 +155,7 @@ func needCJKFont(t *testing.T) {
 	if _, err := os.Stat(path); path == "" || err != nil {
 		t.Skipf("no CJK font (WORKBOOK_CJK_FONT=%q): run `make setup`, then `source scripts/env.sh`", path)
 	}
-	if labelFonts(); fonts.cjk == nil {
+	if !canvas.HasCJKFont() {
 		t.Fatalf("WORKBOOK_CJK_FONT=%s did not load as a font", path)
 	}
 }
@@ -216,10 +163,7 @@ func needCJKFont(t *testing.T) {
 // withoutCJKFont draws charts as on a machine without a CJK font, for the
 // rest of the test.
 func withoutCJKFont(t *testing.T) {
-	labelFonts()
-	saved := fonts.cjk
-	fonts.cjk = nil
-	t.Cleanup(func() { fonts.cjk = saved })
+	t.Cleanup(canvas.WithoutCJKFont())
 }
 
 // The PNG copy is the same chart, drawn at twice the size: both lines and
@@ -251,7 +195,7 @@ func TestLineChartPNG(t *testing.T) {
 		return n
 	}
 	for k, col := range palette[:2] {
-		if n := count(parseHex(col), img.Bounds()); n < 500 {
+		if n := count(canvas.ParseHex(col), img.Bounds()); n < 500 {
 			t.Errorf("series %d: %d pixels of %s, want a drawn line", k, n, col)
 		}
 	}
@@ -424,7 +368,7 @@ type area struct{ x0, y0, x1, y1 float64 }
 
 // meets reports whether a segment comes into the box, by walking along it in
 // steps of a tenth of a pixel.
-func meets(seg [2]point, r area) bool {
+func meets(seg [2]canvas.Point, r area) bool {
 	n := math.Ceil(math.Hypot(seg[1].X-seg[0].X, seg[1].Y-seg[0].Y) * 10)
 	for i := 0.0; i <= n; i++ {
 		f := i / math.Max(n, 1)
@@ -441,11 +385,11 @@ func meets(seg [2]point, r area) bool {
 // data, one without dots a legend key; the legend's box holds the keys and
 // the names' glyphs (from their transform and the font's advances); the
 // plot is the grey frame.
-func readChart(t *testing.T, svg string, c LineChart) (lines [][2]point, keys [][]point, box, plot area) {
+func readChart(t *testing.T, svg string, c LineChart) (lines [][2]canvas.Point, keys [][]canvas.Point, box, plot area) {
 	t.Helper()
-	parsePoints := func(s string) (pts []point) {
+	parsePoints := func(s string) (pts []canvas.Point) {
 		for _, xy := range strings.Fields(s) {
-			var p point
+			var p canvas.Point
 			if _, err := fmt.Sscanf(xy, "%g,%g", &p.X, &p.Y); err != nil {
 				t.Fatalf("points %q: %v", s, err)
 			}
@@ -453,8 +397,8 @@ func readChart(t *testing.T, svg string, c LineChart) (lines [][2]point, keys []
 		}
 		return pts
 	}
-	dots := map[point]bool{}
-	var polylines [][]point
+	dots := map[canvas.Point]bool{}
+	var polylines [][]canvas.Point
 	box = area{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
 	add := func(x0, y0, x1, y1 float64) {
 		box = area{math.Min(box.x0, x0), math.Min(box.y0, y0), math.Max(box.x1, x1), math.Max(box.y1, y1)}
@@ -482,7 +426,7 @@ func readChart(t *testing.T, svg string, c LineChart) (lines [][2]point, keys []
 		}
 		switch el.Name.Local {
 		case "circle":
-			var p point
+			var p canvas.Point
 			fmt.Sscanf(attr["cx"]+" "+attr["cy"], "%g %g", &p.X, &p.Y)
 			dots[p] = true
 		case "polyline":
@@ -500,8 +444,8 @@ func readChart(t *testing.T, svg string, c LineChart) (lines [][2]point, keys []
 			if _, err := fmt.Sscanf(attr["transform"], "translate(%g %g) scale(%g)", &x, &y, &k); err != nil {
 				t.Fatalf("legend name %q placed by %q: %v", attr["aria-label"], attr["transform"], err)
 			}
-			l := shape(attr["aria-label"])
-			add(x, y-l.ascent*k, x+l.width*k, y+l.descent*k)
+			width, ascent, descent := canvas.Extent(attr["aria-label"])
+			add(x, y-ascent*k, x+width*k, y+descent*k)
 		}
 	}
 	for _, pts := range polylines {
@@ -517,38 +461,8 @@ func readChart(t *testing.T, svg string, c LineChart) (lines [][2]point, keys []
 			continue
 		}
 		for i := range pts {
-			lines = append(lines, [2]point{pts[max(i-1, 0)], pts[i]})
+			lines = append(lines, [2]canvas.Point{pts[max(i-1, 0)], pts[i]})
 		}
 	}
 	return lines, keys, box, plot
-}
-
-// fill rasterizes only a path's bounding box; the pixels are the ones a
-// rasterizer as large as the image draws, to one level in 255 (its SIMD sums
-// of coverage group the columns from another start), for every kind of path
-// a chart or picture has, near the edges too.
-func TestFillBoundedMatchesFullCanvas(t *testing.T) {
-	draw := func(fullImage bool) *image.RGBA {
-		cv := newRasterCanvas(320, 180, 2) // 640×360 pixels
-		cv.begin(320, 180)
-		cv.fullImage = fullImage
-		cv.line([]point{{-5, 10}, {100, 90}, {330, 20}}, "#1f77b4", 3) // runs off both sides
-		cv.dot(point{318, 178}, 4, "#d62728")                          // cut by the corner
-		cv.box(20.3, 30.7, 50.2, 20.1, "#2ca02c", "#000")
-		cv.text(160, 100, 14, middle, "训练 epoch 0.97")
-		cv.verticalText(10, 90, 12, "准确率")
-		return cv.img
-	}
-	bounded, full := draw(false), draw(true)
-	worst, inked := 0, 0
-	for i := range full.Pix {
-		d := int(bounded.Pix[i]) - int(full.Pix[i])
-		worst = max(worst, d, -d)
-		if full.Pix[i] != 255 {
-			inked++
-		}
-	}
-	if inked < 3000 || worst > 1 {
-		t.Errorf("%d channel values inked; largest difference %d, want at most 1", inked, worst)
-	}
 }

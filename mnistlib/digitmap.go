@@ -12,6 +12,8 @@ import (
 	"image/draw"
 	"math"
 	"strings"
+
+	"github.com/gonb-mnist/workbook/internal/canvas"
 )
 
 // DigitMap is one or more maps side by side.
@@ -154,20 +156,20 @@ func (m DigitMap) Text() string {
 	return fmt.Sprintf(tr("2-D maps (PCA) of %d test digits: %s"), len(m.Panels[0].Points), strings.Join(s, tr("; ")))
 }
 
-func (m DigitMap) draw(cv pictureCanvas) {
+func (m DigitMap) draw(cv canvas.Canvas) {
 	w, h := m.Size()
-	cv.begin(float64(w), float64(h))
+	cv.Begin(float64(w), float64(h))
 	for k, p := range m.Panels {
 		x := 10 + float64(k)*(mapSide+20)
-		cv.text(x+mapSide/2, 20, 13, middle, tr(p.Name))
-		cv.pixels(x, 30, mapSide, mapSide, p.scatter())
-		cv.box(x, 30, mapSide, mapSide, "none", "#bbb")
-		cv.text(x+mapSide/2, 30+mapSide+16, 11, middle, fmt.Sprintf(tr("%.0f%% nearest their own digit's centre"), 100*p.NearestCentre))
+		cv.Text(x+mapSide/2, 20, 13, canvas.Middle, tr(p.Name))
+		cv.Pixels(x, 30, mapSide, mapSide, p.scatter())
+		cv.Box(x, 30, mapSide, mapSide, "none", "#bbb")
+		cv.Text(x+mapSide/2, 30+mapSide+16, 11, canvas.Middle, fmt.Sprintf(tr("%.0f%% nearest their own digit's centre"), 100*p.NearestCentre))
 	}
 	for d := range NumClasses { // the legend
 		x := float64(w)/2 - 150 + float64(d)*30
-		cv.dot(point{x, float64(h) - 24}, 5, digitColours[d])
-		cv.text(x+8, float64(h)-20, 11, start, fmt.Sprint(d))
+		cv.Dot(canvas.Point{X: x, Y: float64(h) - 24}, 5, digitColours[d])
+		cv.Text(x+8, float64(h)-20, 11, canvas.Start, fmt.Sprint(d))
 	}
 }
 
@@ -185,7 +187,7 @@ func (p MapPanel) scatter() *image.RGBA {
 	for i, q := range p.Points {
 		x := 12 + (2*mapSide-24)*(q[0]-lo[0])/math.Max(hi[0]-lo[0], 1e-9)
 		y := 2*mapSide - 12 - (2*mapSide-24)*(q[1]-lo[1])/math.Max(hi[1]-lo[1], 1e-9)
-		disc(img, x, y, 3.2, parseHex(digitColours[p.Labels[i]%NumClasses]))
+		disc(img, x, y, 3.2, canvas.ParseHex(digitColours[p.Labels[i]%NumClasses]))
 	}
 	return img
 }

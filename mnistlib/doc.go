@@ -92,8 +92,8 @@
 // # Pictures and charts
 //
 //   - picture.go: Picture, what a cell shows with ShowPicture, rendered as SVG
-//     with a PNG copy (PictureSVG, PicturePNG), and the signed palette.
-//   - canvas.go: what charts and pictures draw on: one drawing code for SVG and
+//     with a PNG copy (PictureSVG, PicturePNG), and the signed palette. Every
+//     picture and chart draws on internal/canvas: one drawing code for SVG and
 //     PNG, labels as glyph outlines of the bundled fonts.
 //   - chart.go: LineChart, rendered as SVG and PNG.
 //   - probchart.go: a model's ten probabilities per digit (ProbabilityChart).

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gonb-mnist/workbook/internal/canvas"
 	"github.com/gonb-mnist/workbook/internal/live"
 )
 
@@ -18,10 +19,10 @@ type numberPicture int
 
 func (p numberPicture) Size() (w, h int) { return 60, 30 }
 func (p numberPicture) Text() string     { return fmt.Sprintf("picture %d", int(p)) }
-func (p numberPicture) draw(cv pictureCanvas) {
-	cv.begin(60, 30)
-	cv.box(1, 1, 58, 28, "#eee", "#888")
-	cv.text(30, 20, 14, middle, fmt.Sprint(int(p)))
+func (p numberPicture) draw(cv canvas.Canvas) {
+	cv.Begin(60, 30)
+	cv.Box(1, 1, 58, 28, "#eee", "#888")
+	cv.Text(30, 20, 14, canvas.Middle, fmt.Sprint(int(p)))
 }
 
 // Without a browser (here, outside a notebook) Explore draws the starting

@@ -14,6 +14,7 @@ import (
 	"os"
 	"unicode/utf8"
 
+	"github.com/gonb-mnist/workbook/internal/canvas"
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/basicfont"
 	"golang.org/x/image/math/fixed"
@@ -127,15 +128,15 @@ func captionWidth(text string) int {
 	if isASCII(text) {
 		return 7 * len(text)
 	}
-	return int(math.Ceil(shape(text).width * captionSize / emUnits))
+	return int(math.Ceil(canvas.TextWidth(text, captionSize)))
 }
 
 // caption writes text centred on centerX: in the 7×13 bitmap font when it
 // can (ASCII), otherwise in the charts' label fonts, which have Chinese.
 func caption(img *image.RGBA, text string, centerX, baseline int, c color.RGBA) {
 	if !isASCII(text) {
-		cv := &rasterCanvas{img: img, scale: 1, textColor: hexColor(c)}
-		cv.text(float64(centerX), float64(baseline), captionSize, middle, text)
+		cv := &canvas.Raster{Img: img, Scale: 1, TextColor: hexColor(c)}
+		cv.Text(float64(centerX), float64(baseline), captionSize, canvas.Middle, text)
 		return
 	}
 	d := &font.Drawer{Dst: img, Src: image.NewUniform(c), Face: basicfont.Face7x13}

@@ -6,6 +6,8 @@ package mnistlib
 import (
 	"fmt"
 	"math"
+
+	"github.com/gonb-mnist/workbook/internal/canvas"
 )
 
 // Grid is a titled grid of small 2-D arrays with a caption under each, drawn
@@ -54,18 +56,18 @@ func (g Grid) limit() float64 {
 	return maxAbs(all...)
 }
 
-func (g Grid) draw(cv pictureCanvas) {
+func (g Grid) draw(cv canvas.Canvas) {
 	w, h := g.Size()
 	cols, _, cell := g.layout()
-	cv.begin(float64(w), float64(h))
-	cv.text(float64(w)/2, 20, 14, middle, g.Title)
+	cv.Begin(float64(w), float64(h))
+	cv.Text(float64(w)/2, 20, 14, canvas.Middle, g.Title)
 	limit := g.limit()
 	for i, a := range g.Images {
 		x, y := 12+float64(i%cols)*(cell+8), 32+float64(i/cols)*(cell+20)
-		cv.pixels(x, y, cell, cell, heatmap(a, limit))
-		cv.box(x, y, cell, cell, "none", "#bbb")
+		cv.Pixels(x, y, cell, cell, heatmap(a, limit))
+		cv.Box(x, y, cell, cell, "none", "#bbb")
 		if i < len(g.Captions) {
-			cv.text(x+cell/2, y+cell+13, 10, middle, g.Captions[i])
+			cv.Text(x+cell/2, y+cell+13, 10, canvas.Middle, g.Captions[i])
 		}
 	}
 	colourScale(cv, float64(w)/2-100, float64(h)-42, 200, limit, g.Signed, g.Scale)

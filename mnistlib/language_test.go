@@ -14,6 +14,7 @@ import (
 	"unicode"
 
 	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gonb-mnist/workbook/internal/canvas"
 )
 
 func TestLanguage(t *testing.T) {
@@ -239,7 +240,7 @@ func TestLangChinesePictures(t *testing.T) {
 		"gradients":     {"神经单元 0：ReLU 放行", "神经单元 1：ReLU 给出 0", "梯度"},
 		"step":          {"第 1 步之后（共 2 步）：这一批的损失 2.300", "步（每步一批 200 张图片）", "dense：训练改变了什么，权重 − 随机的起点", "改变"},
 	}
-	cjk := labelFonts() != nil && fonts.cjk != nil
+	cjk := canvas.HasCJKFont()
 	for name, svg := range svgs {
 		labels := svgLabels(t, svg)
 		chinese := false

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gonb-mnist/workbook/internal/canvas"
 )
 
 // LossExample is one digit for LossPicture: its pixels, the model's ten
@@ -80,17 +81,17 @@ func (p LossPicture) Text() string {
 	return strings.Join(s, "\n")
 }
 
-func (p LossPicture) draw(cv pictureCanvas) {
+func (p LossPicture) draw(cv canvas.Canvas) {
 	w, h := p.Size()
-	cv.begin(float64(w), float64(h))
+	cv.Begin(float64(w), float64(h))
 	for i, e := range p.Examples {
 		x0 := float64(i * lossColumn)
 		ProbabilityPanel{Name: tr(e.Name), Probs: e.Probs}.draw(cv, x0, lossColumn, 190)
-		cv.pixels(x0+24, 204, 84, 84, grayImage(square(e.Digit)))
-		cv.box(x0+24, 204, 84, 84, "none", "#bbb")
-		cv.text(x0+122, 226, 13, start, fmt.Sprintf(tr("true digit: %d"), e.Label))
-		cv.text(x0+122, 248, 13, start, fmt.Sprintf(tr("p(%d) = %.4f"), e.Label, e.Probs[e.Label]))
-		cv.text(x0+122, 270, 13, start, fmt.Sprintf(tr("loss = −log p = %.4f"), e.Loss()))
+		cv.Pixels(x0+24, 204, 84, 84, grayImage(square(e.Digit)))
+		cv.Box(x0+24, 204, 84, 84, "none", "#bbb")
+		cv.Text(x0+122, 226, 13, canvas.Start, fmt.Sprintf(tr("true digit: %d"), e.Label))
+		cv.Text(x0+122, 248, 13, canvas.Start, fmt.Sprintf(tr("p(%d) = %.4f"), e.Label, e.Probs[e.Label]))
+		cv.Text(x0+122, 270, 13, canvas.Start, fmt.Sprintf(tr("loss = −log p = %.4f"), e.Loss()))
 	}
 }
 
@@ -110,10 +111,10 @@ func (p GradientPicture) Text() string {
 		g.Label, g.Error, p.Unit, len(g.Hidden), g.Error[p.Unit])
 }
 
-func (p GradientPicture) draw(cv pictureCanvas) {
+func (p GradientPicture) draw(cv canvas.Canvas) {
 	g := p.Gradient
-	cv.begin(640, 290)
-	cv.text(160, 20, 14, middle, fmt.Sprintf(tr("the error of each score: p − y (true digit %d)"), g.Label))
+	cv.Begin(640, 290)
+	cv.Text(160, 20, 14, canvas.Middle, fmt.Sprintf(tr("the error of each score: p − y (true digit %d)"), g.Label))
 	signedBars(cv, 40, 290, 40, 240, g.Error, 1)
 	change := make([]float32, len(g.Hidden))
 	for j, h := range g.Hidden {
@@ -123,30 +124,30 @@ func (p GradientPicture) draw(cv pictureCanvas) {
 	sq := zeros(side, side)
 	copy(sq.Data, change)
 	limit := math.Max(maxAbs(change), 1e-9)
-	cv.text(480, 20, 14, middle, fmt.Sprintf(tr("digit %d's %d weights: −h × error"), p.Unit, len(change)))
-	cv.pixels(400, 36, 160, 160, heatmap(sq, limit))
-	cv.box(400, 36, 160, 160, "none", "#bbb")
-	cv.text(480, 212, 11, middle, fmt.Sprintf(tr("one square per hidden unit (%d×%d)"), side, side))
+	cv.Text(480, 20, 14, canvas.Middle, fmt.Sprintf(tr("digit %d's %d weights: −h × error"), p.Unit, len(change)))
+	cv.Pixels(400, 36, 160, 160, heatmap(sq, limit))
+	cv.Box(400, 36, 160, 160, "none", "#bbb")
+	cv.Text(480, 212, 11, canvas.Middle, fmt.Sprintf(tr("one square per hidden unit (%d×%d)"), side, side))
 	colourScale(cv, 380, 248, 200, limit, true, tr("change asked"))
 }
 
 // signedBars draws values as bars up (blue, above 0) and down (red) from a
 // middle line, one per digit, on a scale of ±limit.
-func signedBars(cv pictureCanvas, left, right, top, bottom float64, values []float32, limit float64) {
+func signedBars(cv canvas.Canvas, left, right, top, bottom float64, values []float32, limit float64) {
 	zeroY := (top + bottom) / 2
 	for _, v := range []float64{-limit, 0, limit} {
 		y := zeroY - v/limit*(bottom-top)/2
-		cv.line([]point{{left, y}, {right, y}}, "#ddd", 1)
-		cv.text(left-5, y+4, 10, end, tickLabel(v))
+		cv.Line([]canvas.Point{{X: left, Y: y}, {X: right, Y: y}}, "#ddd", 1)
+		cv.Text(left-5, y+4, 10, canvas.End, tickLabel(v))
 	}
 	slot := (right - left) / float64(len(values))
 	for d, v := range values {
 		x := left + slot*(float64(d)+0.5)
 		y := zeroY - float64(v)/limit*(bottom-top)/2
-		cv.box(x-slot*0.35, math.Min(y, zeroY), slot*0.7, math.Max(math.Abs(y-zeroY), 0.5), hexColor(signedColor(float64(v), limit)), "")
-		cv.text(x, bottom+16, 12, middle, fmt.Sprint(d))
+		cv.Box(x-slot*0.35, math.Min(y, zeroY), slot*0.7, math.Max(math.Abs(y-zeroY), 0.5), hexColor(signedColor(float64(v), limit)), "")
+		cv.Text(x, bottom+16, 12, canvas.Middle, fmt.Sprint(d))
 	}
-	cv.line([]point{{left, zeroY}, {right, zeroY}}, "#888", 1)
+	cv.Line([]canvas.Point{{X: left, Y: zeroY}, {X: right, Y: zeroY}}, "#888", 1)
 }
 
 // GradientTemplates draws, for each listed unit of the first Dense layer,
@@ -199,14 +200,14 @@ func (p StepPicture) Text() string {
 	return fmt.Sprintf(tr("step %d of %d: %s"), p.Step, len(p.Losses), p.Weights.Text())
 }
 
-func (p StepPicture) draw(cv pictureCanvas) {
+func (p StepPicture) draw(cv canvas.Canvas) {
 	w, h := p.Size()
-	cv.begin(float64(w), float64(h))
+	cv.Begin(float64(w), float64(h))
 	title := tr("the random start, before any step")
 	if p.Step > 0 && p.Step <= len(p.Losses) {
 		title = fmt.Sprintf(tr("after step %d of %d: this batch's loss %.3f"), p.Step, len(p.Losses), p.Losses[p.Step-1])
 	}
-	cv.text(float64(w)/2, 20, 14, middle, title)
+	cv.Text(float64(w)/2, 20, 14, canvas.Middle, title)
 	p.lossChart(w).draw(shifted{cv, 0, 8})
 	_, wh := p.Weights.Size()
 	p.Weights.draw(shifted{cv, 0, stepChartHeight})
@@ -254,36 +255,36 @@ func SameScale(grids []Grid) {
 // shifted draws on cv moved down by dy and right by dx, so that a picture
 // can be drawn inside another; its begin does nothing.
 type shifted struct {
-	pictureCanvas
+	canvas.Canvas
 	dx, dy float64
 }
 
-func (s shifted) begin(w, h float64) {}
+func (s shifted) Begin(w, h float64) {}
 
-func (s shifted) line(pts []point, col string, width float64) {
-	moved := make([]point, len(pts))
+func (s shifted) Line(pts []canvas.Point, col string, width float64) {
+	moved := make([]canvas.Point, len(pts))
 	for i, p := range pts {
-		moved[i] = point{p.X + s.dx, p.Y + s.dy}
+		moved[i] = canvas.Point{X: p.X + s.dx, Y: p.Y + s.dy}
 	}
-	s.pictureCanvas.line(moved, col, width)
+	s.Canvas.Line(moved, col, width)
 }
 
-func (s shifted) dot(p point, r float64, col string) {
-	s.pictureCanvas.dot(point{p.X + s.dx, p.Y + s.dy}, r, col)
+func (s shifted) Dot(p canvas.Point, r float64, col string) {
+	s.Canvas.Dot(canvas.Point{X: p.X + s.dx, Y: p.Y + s.dy}, r, col)
 }
 
-func (s shifted) text(x, y, size float64, a anchor, str string) {
-	s.pictureCanvas.text(x+s.dx, y+s.dy, size, a, str)
+func (s shifted) Text(x, y, size float64, a canvas.Anchor, str string) {
+	s.Canvas.Text(x+s.dx, y+s.dy, size, a, str)
 }
 
-func (s shifted) verticalText(x, y, size float64, str string) {
-	s.pictureCanvas.verticalText(x+s.dx, y+s.dy, size, str)
+func (s shifted) VerticalText(x, y, size float64, str string) {
+	s.Canvas.VerticalText(x+s.dx, y+s.dy, size, str)
 }
 
-func (s shifted) box(x, y, w, h float64, fill, stroke string) {
-	s.pictureCanvas.box(x+s.dx, y+s.dy, w, h, fill, stroke)
+func (s shifted) Box(x, y, w, h float64, fill, stroke string) {
+	s.Canvas.Box(x+s.dx, y+s.dy, w, h, fill, stroke)
 }
 
-func (s shifted) pixels(x, y, w, h float64, img *image.RGBA) {
-	s.pictureCanvas.pixels(x+s.dx, y+s.dy, w, h, img)
+func (s shifted) Pixels(x, y, w, h float64, img *image.RGBA) {
+	s.Canvas.Pixels(x+s.dx, y+s.dy, w, h, img)
 }

@@ -6,14 +6,13 @@ package mnistlib
 // picture is SVG with a PNG copy, its labels glyph outlines.
 
 import (
-	"bytes"
-	"encoding/base64"
 	"fmt"
 	"image"
 	"image/color"
 	"image/draw"
-	"image/png"
 	"math"
+
+	"github.com/gonb-mnist/workbook/internal/canvas"
 )
 
 // Picture is anything a cell can show with ShowPicture: the weight grids,
@@ -24,21 +23,12 @@ type Picture interface {
 	// Text says in words what the picture shows (the plain-text output).
 	Text() string
 	// draw paints the picture on a canvas of that size.
-	draw(cv pictureCanvas)
-}
-
-// pictureCanvas is a chart canvas that can also fill boxes and paint blocks
-// of pixels.
-type pictureCanvas interface {
-	canvas
-	box(x, y, w, h float64, fill, stroke string)
-	// pixels paints img scaled to the box, each pixel a sharp square.
-	pixels(x, y, w, h float64, img *image.RGBA)
+	draw(cv canvas.Canvas)
 }
 
 // PictureSVG renders a picture as SVG.
 func PictureSVG(p Picture) string {
-	cv := &svgCanvas{}
+	cv := &canvas.SVG{}
 	p.draw(cv)
 	return cv.String()
 }
@@ -46,57 +36,9 @@ func PictureSVG(p Picture) string {
 // PicturePNG renders a picture as PNG at twice its size in pixels.
 func PicturePNG(p Picture) ([]byte, error) {
 	w, h := p.Size()
-	cv := newRasterCanvas(w, h, 2)
+	cv := canvas.NewRaster(w, h, 2)
 	p.draw(cv)
 	return cv.PNG()
-}
-
-func (c *svgCanvas) box(x, y, w, h float64, fill, stroke string) {
-	if stroke == "" {
-		stroke = "none"
-	}
-	fmt.Fprintf(c, `<rect x="%s" y="%s" width="%s" height="%s" fill="%s" stroke="%s"/>`,
-		num(x), num(y), num(w), num(h), fill, stroke)
-}
-
-// pixels embeds the block as a PNG data URI: one element however many
-// pixels, and nothing fetched when the export is opened.
-func (c *svgCanvas) pixels(x, y, w, h float64, img *image.RGBA) {
-	var b bytes.Buffer
-	if png.Encode(&b, img) != nil {
-		return
-	}
-	fmt.Fprintf(c, `<image x="%s" y="%s" width="%s" height="%s" preserveAspectRatio="none" style="image-rendering:pixelated" xlink:href="data:image/png;base64,%s"/>`,
-		num(x), num(y), num(w), num(h), base64.StdEncoding.EncodeToString(b.Bytes()))
-}
-
-func (c *rasterCanvas) box(x, y, w, h float64, fill, stroke string) {
-	s := c.scale
-	if fill != "none" {
-		c.fill(fill, func(z pathAdder) {
-			z.MoveTo(float32(x*s), float32(y*s))
-			z.LineTo(float32((x+w)*s), float32(y*s))
-			z.LineTo(float32((x+w)*s), float32((y+h)*s))
-			z.LineTo(float32(x*s), float32((y+h)*s))
-			z.ClosePath()
-		})
-	}
-	if stroke != "" {
-		c.line([]point{{x, y}, {x + w, y}, {x + w, y + h}, {x, y + h}, {x, y}}, stroke, 1)
-	}
-}
-
-func (c *rasterCanvas) pixels(x, y, w, h float64, img *image.RGBA) {
-	s, b := c.scale, img.Bounds()
-	x0, y0 := int(math.Round(x*s)), int(math.Round(y*s))
-	x1, y1 := int(math.Round((x+w)*s)), int(math.Round((y+h)*s))
-	for py := max(y0, 0); py < min(y1, c.img.Rect.Dy()); py++ {
-		sy := b.Min.Y + (py-y0)*b.Dy()/max(y1-y0, 1)
-		for px := max(x0, 0); px < min(x1, c.img.Rect.Dx()); px++ {
-			sx := b.Min.X + (px-x0)*b.Dx()/max(x1-x0, 1)
-			c.img.SetRGBA(px, py, img.RGBAAt(sx, sy))
-		}
-	}
 }
 
 // The diverging palette of signed values: red below zero, white at zero,
@@ -163,7 +105,7 @@ func maxAbs(vs ...[]float32) float64 {
 
 // colourScale draws the palette's scale: a bar from -limit to limit (or 0 to
 // limit when signed is false), labelled at its ends and middle.
-func colourScale(cv pictureCanvas, x, y, w float64, limit float64, signed bool, label string) {
+func colourScale(cv canvas.Canvas, x, y, w float64, limit float64, signed bool, label string) {
 	const steps, h = 64, 10
 	lo := -limit
 	if !signed {
@@ -173,12 +115,12 @@ func colourScale(cv pictureCanvas, x, y, w float64, limit float64, signed bool, 
 	for i := range steps {
 		img.SetRGBA(i, 0, signedColor(lo+(limit-lo)*(float64(i)+0.5)/steps, limit))
 	}
-	cv.pixels(x, y, w, h, img)
-	cv.box(x, y, w, h, "none", "#888")
+	cv.Pixels(x, y, w, h, img)
+	cv.Box(x, y, w, h, "none", "#888")
 	for i, v := range []float64{lo, (lo + limit) / 2, limit} {
-		cv.text(x+w*float64(i)/2, y+h+12, 10, middle, tickLabel(v))
+		cv.Text(x+w*float64(i)/2, y+h+12, 10, canvas.Middle, tickLabel(v))
 	}
-	cv.text(x+w/2, y-4, 11, middle, label)
+	cv.Text(x+w/2, y-4, 11, canvas.Middle, label)
 }
 
 // tickLabel formats a scale's value with three significant digits, never "-0".

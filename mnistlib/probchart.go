@@ -8,6 +8,8 @@ import (
 	"math"
 	"slices"
 	"strings"
+
+	"github.com/gonb-mnist/workbook/internal/canvas"
 )
 
 // ProbabilityChart shows what models answer for one image: each panel holds
@@ -73,7 +75,7 @@ func topTwo(probs []float32) (best, second int) {
 
 // SVG renders the chart.
 func (c ProbabilityChart) SVG() string {
-	cv := &svgCanvas{}
+	cv := &canvas.SVG{}
 	c.draw(cv)
 	return cv.String()
 }
@@ -81,7 +83,7 @@ func (c ProbabilityChart) SVG() string {
 // PNG renders the chart at twice its size in pixels.
 func (c ProbabilityChart) PNG() ([]byte, error) {
 	w, h := c.size()
-	cv := newRasterCanvas(w, h, 2)
+	cv := canvas.NewRaster(w, h, 2)
 	c.draw(cv)
 	return cv.PNG()
 }
@@ -100,9 +102,9 @@ func (c ProbabilityChart) text() string {
 }
 
 // draw lays the panels out left to right.
-func (c ProbabilityChart) draw(cv canvas) {
+func (c ProbabilityChart) draw(cv canvas.Canvas) {
 	w, h := c.size()
-	cv.begin(float64(w), float64(h))
+	cv.Begin(float64(w), float64(h))
 	pw := float64(w) / float64(max(len(c.Panels), 1))
 	for i, p := range c.Panels {
 		p.draw(cv, float64(i)*pw, pw, float64(h))
@@ -110,13 +112,13 @@ func (c ProbabilityChart) draw(cv canvas) {
 }
 
 // draw puts one panel in the column [x0, x0+w): heading, axis 0–1, ten bars.
-func (p ProbabilityPanel) draw(cv canvas, x0, w, h float64) {
+func (p ProbabilityPanel) draw(cv canvas.Canvas, x0, w, h float64) {
 	left, right, top, bottom := x0+36, x0+w-10, 30.0, h-24
-	cv.text((left+right)/2, 20, 14, middle, p.Title())
+	cv.Text((left+right)/2, 20, 14, canvas.Middle, p.Title())
 	for _, v := range []float64{0, 0.5, 1} {
 		y := bottom - v*(bottom-top)
-		cv.line([]point{{left, y}, {right, y}}, "#ddd", 1)
-		cv.text(left-5, y+4, 11, end, trimFloat(v))
+		cv.Line([]canvas.Point{{X: left, Y: y}, {X: right, Y: y}}, "#ddd", 1)
+		cv.Text(left-5, y+4, 11, canvas.End, trimFloat(v))
 	}
 	slot := (right - left) / NumClasses
 	best := -1
@@ -125,7 +127,7 @@ func (p ProbabilityPanel) draw(cv canvas, x0, w, h float64) {
 	}
 	for d := range NumClasses {
 		x := left + slot*(float64(d)+0.5)
-		cv.text(x, bottom+16, 12, middle, fmt.Sprint(d))
+		cv.Text(x, bottom+16, 12, canvas.Middle, fmt.Sprint(d))
 		v := 0.0
 		if d < len(p.Probs) {
 			v = math.Max(0, math.Min(1, float64(p.Probs[d])))
@@ -138,7 +140,7 @@ func (p ProbabilityPanel) draw(cv canvas, x0, w, h float64) {
 			col = palette[1]
 		}
 		// A bar is a thick line with square ends: the canvases need no rectangle.
-		cv.line([]point{{x, bottom}, {x, bottom - math.Max(v*(bottom-top), 0.5)}}, col, slot*0.7)
+		cv.Line([]canvas.Point{{X: x, Y: bottom}, {X: x, Y: bottom - math.Max(v*(bottom-top), 0.5)}}, col, slot*0.7)
 	}
-	cv.line([]point{{left, bottom}, {right, bottom}}, "#888", 1)
+	cv.Line([]canvas.Point{{X: left, Y: bottom}, {X: right, Y: bottom}}, "#888", 1)
 }

@@ -18,6 +18,7 @@ import (
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
+	"github.com/gonb-mnist/workbook/internal/canvas"
 )
 
 // Saliency returns, for each image of x (as for Predict: [N, 784] for an MLP,
@@ -165,23 +166,23 @@ func (g SaliencyGallery) layout() saliencyLayout {
 	widest := 0
 	for _, c := range g.Captions {
 		l.captions = append(l.captions, translatedCaption(c))
-		widest = max(widest, textWidth(l.captions[len(l.captions)-1], captionSize))
+		widest = max(widest, labelWidth(l.captions[len(l.captions)-1], captionSize))
 	}
 	l.cellW = max(g.Images.Cols*l.scale, widest) + 2*cellPad
 	l.cellH = g.Images.Rows*l.scale + captionH + 2*cellPad
 	return l
 }
 
-// textWidth is how wide a label of the label fonts is, in CSS pixels.
-func textWidth(s string, size float64) int {
-	return int(math.Ceil(shape(s).width * size / emUnits))
+// labelWidth is how wide a label of the label fonts is, in whole CSS pixels.
+func labelWidth(s string, size float64) int {
+	return int(math.Ceil(canvas.TextWidth(s, size)))
 }
 
 // Size is the gallery's size in CSS pixels: wide enough for the scale's label
 // when only a few digits are shown.
 func (g SaliencyGallery) Size() (w, h int) {
 	l := g.layout()
-	return max(l.cols*l.cellW, textWidth(saliencyLabel(), saliencyLabelSize)+16, saliencyScaleW+16),
+	return max(l.cols*l.cellW, labelWidth(saliencyLabel(), saliencyLabelSize)+16, saliencyScaleW+16),
 		l.rows*l.cellH + saliencyScaleH
 }
 
@@ -193,25 +194,25 @@ func (g SaliencyGallery) Text() string {
 // Image draws the gallery as a raster image, one pixel per CSS pixel.
 func (g SaliencyGallery) Image() *image.RGBA {
 	w, h := g.Size()
-	cv := newRasterCanvas(w, h, 1)
-	cv.textColor = hexColor(ink)
+	cv := canvas.NewRaster(w, h, 1)
+	cv.TextColor = hexColor(ink)
 	g.draw(cv)
-	return cv.img
+	return cv.Img
 }
 
-func (g SaliencyGallery) draw(cv pictureCanvas) {
+func (g SaliencyGallery) draw(cv canvas.Canvas) {
 	w, h := g.Size()
 	l := g.layout()
-	cv.begin(float64(w), float64(h))
+	cv.Begin(float64(w), float64(h))
 	left := (w - l.cols*l.cellW) / 2 // the grid centred over a wider scale
 	side, tall := g.Images.Cols*l.scale, g.Images.Rows*l.scale
 	for i := range l.n {
 		x0, y0 := left+(i%l.cols)*l.cellW, (i/l.cols)*l.cellH
 		// One pixel per map pixel: the canvas enlarges it, sharp.
 		s := SaliencyImage(g.Images.Digit(i), g.Saliency[i], 1)
-		cv.pixels(float64(x0+(l.cellW-side)/2), float64(y0+cellPad), float64(side), float64(tall), s)
+		cv.Pixels(float64(x0+(l.cellW-side)/2), float64(y0+cellPad), float64(side), float64(tall), s)
 		if i < len(l.captions) {
-			cv.text(float64(x0+l.cellW/2), float64(y0+cellPad+tall+captionH-2), captionSize, middle, l.captions[i])
+			cv.Text(float64(x0+l.cellW/2), float64(y0+cellPad+tall+captionH-2), captionSize, canvas.Middle, l.captions[i])
 		}
 	}
 	saliencyScale(cv, float64(w-saliencyScaleW)/2, float64(h-26), saliencyScaleW)
@@ -221,15 +222,15 @@ func (g SaliencyGallery) draw(cv pictureCanvas) {
 // the blue/red palette: a bar from no red (a map's 80th percentile of
 // |gradient|, and all below it) to full red (its 99th and above), over the
 // black of the background.
-func saliencyScale(cv pictureCanvas, x, y, w float64) {
+func saliencyScale(cv canvas.Canvas, x, y, w float64) {
 	const steps, h = 64, 10
 	img := image.NewRGBA(image.Rect(0, 0, steps, 1))
 	for i := range steps {
 		img.SetRGBA(i, 0, saliencyColor(0, (float64(i)+0.5)/steps))
 	}
-	cv.pixels(x, y, w, h, img)
-	cv.box(x, y, w, h, "none", "#888")
-	cv.text(x, y+h+12, 10, start, tr("80th percentile"))
-	cv.text(x+w, y+h+12, 10, end, tr("99th percentile"))
-	cv.text(x+w/2, y-4, saliencyLabelSize, middle, saliencyLabel())
+	cv.Pixels(x, y, w, h, img)
+	cv.Box(x, y, w, h, "none", "#888")
+	cv.Text(x, y+h+12, 10, canvas.Start, tr("80th percentile"))
+	cv.Text(x+w, y+h+12, 10, canvas.End, tr("99th percentile"))
+	cv.Text(x+w/2, y-4, saliencyLabelSize, canvas.Middle, saliencyLabel())
 }

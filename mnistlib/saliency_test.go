@@ -199,7 +199,7 @@ func TestSaliencyGalleryScale(t *testing.T) {
 				}
 			}
 			w, h := g.Size()
-			if w < textWidth(saliencyLabel(), saliencyLabelSize) {
+			if w < labelWidth(saliencyLabel(), saliencyLabelSize) {
 				t.Errorf("width %d: the scale's label does not fit", w)
 			}
 			img := g.Image()

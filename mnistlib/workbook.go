@@ -12,6 +12,7 @@ import (
 	"os"
 
 	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gonb-mnist/workbook/internal/canvas"
 )
 
 // The environment variables the library reads (scripts/env.sh sets some for
@@ -35,8 +36,9 @@ const (
 	// envGoNBDir is where GoNB says the notebook is (notebooks/zh: Chinese).
 	envLang    = "WORKBOOK_LANG"
 	envGoNBDir = "GONB_DIR"
-	// envCJKFont names a font file with Chinese glyphs for the labels.
-	envCJKFont = "WORKBOOK_CJK_FONT"
+	// envCJKFont names a font file with Chinese glyphs for the labels; the
+	// canvas the pictures are drawn on reads it (internal/canvas).
+	envCJKFont = canvas.EnvCJKFont
 	// EnvJupyterSession is set by a Jupyter server for a kernel it starts for
 	// an open notebook (the pad and the sliders may find a browser there);
 	// nbconvert and other headless runners leave it unset.
@@ -128,5 +130,13 @@ var warnings io.Writer = os.Stderr
 // keeps the trained model when only its save failed.
 func Must[T any](v T, err error) T {
 	Check(err)
+	return v
+}
+
+// orDefault returns v, or def when v is zero or negative.
+func orDefault(v, def int) int {
+	if v <= 0 {
+		return def
+	}
 	return v
 }
