@@ -12,6 +12,13 @@ package mnistlib
 // A model's list of layers is the one description of its architecture: it builds
 // the graph (on GoMLX's ml/layers, activation and initializer packages), and it is
 // what a checkpoint records.
+//
+// A new kind of layer takes three steps: a file layer_KIND.go with its settings
+// and the Layer methods below (its Keras class name, its check of the shape it
+// receives, its parameter count and formula, its graph); one entry in layerKinds
+// below, where a checkpoint's class names are looked up; and a row in
+// TestLayerKinds (layers_test.go). Its arithmetic by hand, if a notebook shows
+// it, goes in byhand.go, the file ShowCode puts on the page.
 
 import (
 	"fmt"
