@@ -14,6 +14,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gonb-mnist/workbook/internal/checkpoint"
 	"github.com/gonb-mnist/workbook/internal/safefile"
@@ -34,16 +36,36 @@ func CheckpointDir() string {
 }
 
 // checkpointPath is the folder of the checkpoint called name (Fit's Checkpoint
-// option, LoadCheckpoint) in CheckpointDir(). A name is one folder name, so that
-// every checkpoint, its lock file and its backups stay inside that folder
-// ("../../x" would save outside it); model.Save(folder) and Load(folder) take
-// any folder.
+// option, LoadCheckpoint, Variants) in CheckpointDir(). A name is one folder name
+// of printable characters, so that every checkpoint, its lock file and its
+// backups stay inside that folder ("../../x" would save outside it) and read
+// plainly in a listing or a message, and short enough for the private folder
+// Save keeps beside it (checkpoint.CheckName); model.Save(folder) and
+// Load(folder) take any folder.
 func checkpointPath(name string) (string, error) {
-	if name == "" || strings.HasPrefix(name, ".") || strings.ContainsAny(name, `/\:`+"\x00") || filepath.Base(name) != name {
-		return "", fmt.Errorf(`checkpoint name %q: a name is one folder name inside %s, like "mlp" or "cnn_2": no "/", "\\" or ":", not starting with "."; to keep a model elsewhere, use model.Save(folder) and mnistlib.Load(folder)`,
+	if name == "" || strings.HasPrefix(name, ".") || strings.ContainsAny(name, `/\:`) || !printable(name) || filepath.Base(name) != name {
+		return "", fmt.Errorf(`checkpoint name %q: a name is one folder name inside %s, like "mlp" or "cnn_2": printable characters, no "/", "\\" or ":", not starting with "."; to keep a model elsewhere, use model.Save(folder) and mnistlib.Load(folder)`,
 			name, displayPath(CheckpointDir()))
 	}
+	if err := checkpoint.CheckName(name); err != nil {
+		return "", fmt.Errorf("checkpoint %w", err)
+	}
 	return filepath.Join(CheckpointDir(), name), nil
+}
+
+// printable reports whether s is valid UTF-8 of letters, marks, numbers,
+// punctuation, symbols and spaces only: no control characters (a newline, a
+// tab, NUL, DEL) and no invisible format characters.
+func printable(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if !unicode.IsGraphic(r) {
+			return false
+		}
+	}
+	return true
 }
 
 // Save writes the model (config, history, weights and optimizer state) to the folder dir,
@@ -136,7 +158,7 @@ func Load(dir string) (m *Model, err error) {
 }
 
 func load(dir string) (*Model, error) {
-	s, err := readCheckpoint(dir)
+	s, err := readCheckpoint(dir, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -178,12 +200,12 @@ func LoadCheckpoint(name string) (*Model, error) {
 // and shapes).
 func (m *Model) LoadWeights(dir string) (err error) {
 	defer recoverInto(&err, dir)
-	s, err := readCheckpoint(dir)
+	if err := m.build(); err != nil { // first: a graph function's checkpoint is bounded by the model
+		return fmt.Errorf("load weights from %s: %w", dir, err)
+	}
+	s, err := readCheckpoint(dir, m)
 	if err != nil {
 		return err
-	}
-	if err := m.build(); err != nil {
-		return fmt.Errorf("load weights from %s: %w", s.dir, err)
 	}
 	if m.graphFn == nil && !sameLayers(s.model, m.spec()) {
 		return fmt.Errorf("checkpoint %s holds a different model: %s, but this model is %s; mnistlib.Load(dir) builds the model a checkpoint holds",

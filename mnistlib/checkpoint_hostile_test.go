@@ -10,16 +10,22 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"slices"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+	"unicode/utf8"
 
+	"github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/ml/layers"
+	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gonb-mnist/workbook/internal/checkpoint"
 	"github.com/gonb-mnist/workbook/internal/safefile"
 )
@@ -358,7 +364,8 @@ func TestCheckpointNames(t *testing.T) {
 	folder := filepath.Join(root, "a", "b", "checkpoints")
 	t.Setenv(EnvCheckpoints, folder)
 	t.Setenv(EnvQuick, "")
-	for _, name := range []string{"../../x", "..", ".", ".hidden", "a/b", `a\b`, "/tmp/x", "c:x", "mlp\x00"} {
+	for _, name := range []string{"../../x", "..", ".", ".hidden", "a/b", `a\b`, "/tmp/x", "c:x", "mlp\x00",
+		"a\nb", "a\tb", "a\x7fb", "a\xffb", "mlp\u202e"} {
 		t.Run(fmt.Sprintf("%q", name), func(t *testing.T) {
 			before := tree(root)
 			m := smallModel(t, 1)
@@ -376,10 +383,69 @@ func TestCheckpointNames(t *testing.T) {
 	}
 	_, err := LoadCheckpoint("")
 	assertErrorMentions(t, err, `""`, "one folder name")
-	for _, name := range []string{"mlp", "cnn_2", "my model", "mlp.v2"} {
+	for _, name := range []string{"mlp", "cnn_2", "my model", "mlp.v2", "模型 v2", "mlp\u3000b"} {
 		if _, err := checkpointPath(name); err != nil {
 			t.Errorf("checkpointPath(%q): %v", name, err)
 		}
+	}
+}
+
+// A checkpoint name is at most 233 bytes, whatever its characters: Save keeps a
+// private folder ".NAME.tmp-<16 hex digits>" beside it, and a file name has at
+// most 255 bytes. A name of 233 trains, saves, loads and keeps a variant; one of
+// 234 is refused before training, with that reason, by Fit, LoadCheckpoint and
+// Save.
+func TestCheckpointNameLength(t *testing.T) {
+	x, y := syntheticData(100, 4)
+	for _, tc := range []struct {
+		name string
+		ok   bool
+	}{
+		{strings.Repeat("a", 233), true},
+		{strings.Repeat("a", 234), false},
+		{strings.Repeat("模", 77) + "ab", true}, // 3 bytes each: 233
+		{strings.Repeat("模", 78), false},       // 234
+		{strings.Repeat("a", 255), false},
+	} {
+		t.Run(fmt.Sprintf("%d bytes, %d characters", len(tc.name), utf8.RuneCountInString(tc.name)), func(t *testing.T) {
+			root := t.TempDir()
+			t.Setenv(EnvCheckpoints, root)
+			t.Setenv(EnvQuick, "")
+			messages := Messages
+			Messages = io.Discard
+			defer func() { Messages = messages }()
+			fit := FitOptions{Epochs: 1, BatchSize: 50, Checkpoint: tc.name}
+			m := unbuiltModel(1)
+			_, err := m.Fit(x, y, fit)
+			if tc.ok {
+				if err != nil {
+					t.Fatalf("Fit: %v", err)
+				}
+				if _, err := unbuiltModel(2).Fit(x, y, fit); err != nil { // the first waits as a variant
+					t.Fatalf("Fit of another model: %v", err)
+				}
+				if vs, err := Variants(tc.name); err != nil || len(vs) != 2 {
+					t.Errorf("Variants: %v, %v", vs, err)
+				}
+				if m, err := LoadCheckpoint(tc.name); err != nil || m.Seed != 2 {
+					t.Errorf("LoadCheckpoint: %v, %v", m, err)
+				}
+				return
+			}
+			why := []string{fmt.Sprintf("name of %d bytes: at most 233", len(tc.name)), `".NAME.tmp-<16 hex digits>"`, "choose a shorter name"}
+			assertErrorMentions(t, err, append([]string{"fit: checkpoint name"}, why...)...)
+			if len(m.History.Loss) > 0 {
+				t.Error("Fit trained before refusing the name")
+			}
+			_, err = LoadCheckpoint(tc.name)
+			assertErrorMentions(t, err, why...)
+			dir := filepath.Join(root, tc.name)
+			err = smallModel(t, 1).Save(dir)
+			assertErrorMentions(t, err, append([]string{"cannot save a checkpoint to " + dir, "its folder name"}, why...)...)
+			if entries, _ := os.ReadDir(root); len(entries) > 0 {
+				t.Errorf("files appeared: %v", entries)
+			}
+		})
 	}
 }
 
@@ -588,6 +654,72 @@ func TestCheckpointLoadMemory(t *testing.T) {
 	}
 }
 
+// A weights.bin of the right size whose bytes do not match the checksum is
+// refused before it is held in memory: loading it allocates far less than the
+// file holds (it is hashed as a stream first).
+func TestCheckpointDamagedWeightsNotHeld(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "mlp")
+	m := NewSequential()
+	m.Add(Dense{Units: 1000, InputDim: 784, Activation: "relu"})
+	m.Add(Dense{Units: 10, Activation: "softmax"})
+	m.Out = nil
+	if err := m.Save(dir); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, checkpoint.WeightsFile)
+	weights, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	weights[len(weights)/2] ^= 1
+	writeFile(t, path, weights)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err = Load(dir)
+	runtime.ReadMemStats(&after)
+	assertErrorMentions(t, err, dir, "checksum", "does not match", checkpoint.WeightsFile)
+	allocated := after.TotalAlloc - before.TotalAlloc
+	t.Logf("Load allocated %d bytes for a weights.bin of %d", allocated, len(weights))
+	if allocated > uint64(len(weights))/4 {
+		t.Errorf("Load allocated %d bytes before refusing a weights.bin of %d", allocated, len(weights))
+	}
+}
+
+// A graph function's checkpoint lists no layers: it is read only into a model
+// made with that function (LoadWeights), whose parameters bound it as layers
+// would, so the crafted 2 GiB variable is refused there too; Load says to use
+// LoadWeights before reading weights.bin.
+func TestCheckpointGraphFunctionBounded(t *testing.T) {
+	graphModel := func() *Model {
+		m := FromGraph(func(scope *model.Scope, x *graph.Node) *graph.Node {
+			return layers.Dense(scope.In("dense"), x, true, NumClasses)
+		})
+		m.Out, m.Progress = nil, nil
+		return m
+	}
+	x, y := syntheticData(100, 4)
+	m := graphModel()
+	if _, err := m.Fit(x, y, FitOptions{Epochs: 1, BatchSize: 50}); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "graph")
+	if err := m.Save(dir); err != nil {
+		t.Fatal(err)
+	}
+	again := graphModel()
+	if err := again.LoadWeights(dir); err != nil {
+		t.Fatalf("LoadWeights: %v", err)
+	}
+	if !reflect.DeepEqual(predictions(t, m), predictions(t, again)) {
+		t.Error("the loaded weights predict differently")
+	}
+	_, err := Load(dir)
+	assertErrorMentions(t, err, dir, "FromGraph", "LoadWeights")
+	addHugeVariable(t, dir)
+	err = graphModel().LoadWeights(dir)
+	assertErrorMentions(t, err, dir, `"/huge"`, "a model of 7850 parameters keeps at most")
+}
+
 // The last line of defence: a panic while loading becomes an error naming the folder.
 func TestCheckpointRecoverInto(t *testing.T) {
 	err := func() (err error) {
@@ -595,4 +727,101 @@ func TestCheckpointRecoverInto(t *testing.T) {
 		panic("boom")
 	}()
 	assertErrorMentions(t, err, "checkpoint /some/mlp", "boom", "delete the folder")
+}
+
+// addHugeVariable lists one more variable in dir's model.json, not trainable,
+// of 2 GiB, and makes weights.bin as long as the list then says, sparse: a
+// folder of 76 KB on disk. Its checksum is not written again, so what refuses it
+// must come before the checksum: Load once took the 2 GiB it asked for (and ran
+// out of memory under a 3 GB limit) before finding that the checksum did not
+// match.
+func addHugeVariable(t *testing.T, dir string) {
+	t.Helper()
+	path := filepath.Join(dir, checkpoint.ManifestFile)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var man jsonObj
+	if err := json.Unmarshal(data, &man); err != nil {
+		t.Fatal(err)
+	}
+	vars := man["variables"].([]any)
+	last := vars[len(vars)-1].(jsonObj)
+	end := int64(last["offset"].(float64) + last["bytes"].(float64))
+	const huge = 2 << 30
+	man["variables"] = append(vars, jsonObj{"path": "/huge", "dtype": "Float32", "shape": []any{huge / 4},
+		"trainable": false, "offset": end, "bytes": huge})
+	if data, err = json.MarshalIndent(man, "", "  "); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, path, data)
+	if err := os.Truncate(filepath.Join(dir, checkpoint.WeightsFile), end+huge); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// boundedFit is how TestCheckpointBoundedMemory trains the checkpoint it spoils,
+// and how its child looks for it.
+var boundedFit = FitOptions{Epochs: 1, BatchSize: 50, Checkpoint: "mlp"}
+
+// A checkpoint that lists a non-trainable variable of 2 GiB over a sparse
+// weights.bin is refused before anything of that size is held, by
+// LoadCheckpoint and by Fit looking for its checkpoint (which says why and
+// trains anew): each runs in a child process whose peak memory is measured.
+func TestCheckpointBoundedMemory(t *testing.T) {
+	if root := os.Getenv("MNISTLIB_TEST_BOUNDED"); root != "" {
+		t.Setenv(EnvCheckpoints, root)
+		t.Setenv(EnvQuick, "")
+		start := time.Now()
+		var err error
+		switch by := os.Getenv("MNISTLIB_TEST_BOUNDED_BY"); by {
+		case "LoadCheckpoint":
+			_, err = LoadCheckpoint("mlp")
+		case "Fit":
+			x, y := syntheticData(100, 4)
+			_, err = unbuiltModel(1).Fit(x, y, boundedFit)
+		}
+		fmt.Printf("ERROR: %v\nSECONDS %.1f\n", err, time.Since(start).Seconds())
+		reportPeak()
+		return
+	}
+	if testing.Short() {
+		t.Skip("starts a child process per call")
+	}
+	for _, tc := range []struct {
+		by   string
+		want []string // in the child's output
+	}{
+		{"LoadCheckpoint", []string{"ERROR: checkpoint", `"/huge"`, "2147483648 bytes", "at most"}},
+		{"Fit", []string{"training anew: checkpoint", `"/huge"`, "ERROR: <nil>"}},
+	} {
+		t.Run(tc.by, func(t *testing.T) {
+			root := t.TempDir()
+			t.Setenv(EnvCheckpoints, root)
+			t.Setenv(EnvQuick, "")
+			messages := Messages
+			Messages = io.Discard
+			defer func() { Messages = messages }()
+			x, y := syntheticData(100, 4)
+			if _, err := unbuiltModel(1).Fit(x, y, boundedFit); err != nil {
+				t.Fatal(err)
+			}
+			dir := filepath.Join(root, "mlp")
+			addHugeVariable(t, dir)
+			out, peak := peakInChild(t, "TestCheckpointBoundedMemory", "MNISTLIB_TEST_BOUNDED="+root, "MNISTLIB_TEST_BOUNDED_BY="+tc.by)
+			t.Logf("peak memory of the child: %d MiB; it said:\n%s", peak, out)
+			for _, w := range tc.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("the child did not say %q", w)
+				}
+			}
+			if peak > 400 {
+				t.Errorf("it took %d MiB at peak", peak)
+			}
+			if m, err := Load(dir); tc.by == "Fit" && (err != nil || len(m.History.Loss) != 1) {
+				t.Errorf("the checkpoint Fit saved instead: %v", err)
+			}
+		})
+	}
 }

@@ -31,13 +31,22 @@ type saved struct {
 // readCheckpoint reads the checkpoint in dir (or the backup an interrupted
 // save left, see checkpoint.Read), checking everything a model is built from:
 // its history is sound, its layers make a model, and its trainable variables
-// hold exactly that model's parameters.
-func readCheckpoint(dir string) (saved, error) {
+// hold exactly that model's parameters. own is the model LoadWeights fills, or
+// nil: a checkpoint of a graph function lists no layers to count parameters
+// from, so it is read only into a model made with that function (own), whose
+// parameters then bound it.
+func readCheckpoint(dir string, own *Model) (saved, error) {
 	var s saved
 	man := checkpoint.Manifest{History: &s.history, Fitted: &s.fitted}
 	weights, from, err := checkpoint.Read(dir, &man, func(man checkpoint.Manifest) (int64, error) {
 		if err := s.history.check(); err != nil {
 			return 0, err
+		}
+		if man.Model.GraphFunction {
+			if own == nil || own.graphFn == nil {
+				return 0, fmt.Errorf("%w: make the model with the same function and call LoadWeights", checkpoint.ErrNeedsModel)
+			}
+			return int64(own.NumParams()), nil
 		}
 		return modelSpec(man.Model).params()
 	})
@@ -139,9 +148,6 @@ func sameLayers(a, b modelSpec) bool {
 // (settings, shapes from the input on), and counts their trainable parameters
 // without making any: at most checkpoint.MaxParams.
 func (s modelSpec) params() (int64, error) {
-	if s.GraphFunction {
-		return 0, nil // checked against the model the caller made (LoadWeights)
-	}
 	if len(s.Layers) > checkpoint.MaxLayers {
 		return 0, fmt.Errorf("%d layers, more than the %d a model may have", len(s.Layers), checkpoint.MaxLayers)
 	}

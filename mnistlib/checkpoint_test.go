@@ -231,7 +231,7 @@ func TestCheckpointConcurrentSaves(t *testing.T) {
 	})
 	readers.Go(func() {
 		for {
-			if _, err := readCheckpoint(dir); err != nil && len(errs) < cap(errs) {
+			if _, err := readCheckpoint(dir, nil); err != nil && len(errs) < cap(errs) {
 				errs <- fmt.Errorf("concurrent read: %w", err)
 			}
 			reads++
@@ -294,7 +294,7 @@ func TestCheckpointSurvivesKill(t *testing.T) {
 	if err := m.Save(dir); err != nil {
 		t.Fatal(err)
 	}
-	want, err := readCheckpoint(dir)
+	want, err := readCheckpoint(dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -306,7 +306,7 @@ func TestCheckpointSurvivesKill(t *testing.T) {
 		if len(leftovers(t, dir)) > 0 {
 			leftBehind++
 		}
-		got, err := readCheckpoint(dir)
+		got, err := readCheckpoint(dir, nil)
 		if err != nil {
 			t.Fatalf("round %d (killed %v after it started saving): %v", round, delay, err)
 		}
@@ -491,6 +491,40 @@ func TestCheckpointRecoversInterruptedSwap(t *testing.T) {
 			}
 			if m, err := Load(dir); err != nil || m.Seed != 3 {
 				t.Errorf("Load: seed %v, %v", m, err)
+			}
+		})
+	}
+}
+
+// The journal of a swap is read back right whatever the checkpoint's name holds:
+// spaces, Chinese, the longest name (233 bytes), and, for model.Save(folder), which
+// takes any folder, a newline. A Save killed between its renames leaves the last
+// good checkpoint to Load, and the next Save puts it back instead of removing it.
+func TestCheckpointJournalOddNames(t *testing.T) {
+	if !safefile.LocksWork {
+		t.Skip("no file lock on " + runtime.GOOS)
+	}
+	for _, name := range []string{"my model", "模型 v2", strings.Repeat("模", 77) + "ab", "a\nb", "a\n.b.old-0123456789abcdef\n"} {
+		t.Run(fmt.Sprintf("%q", name), func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), name)
+			if err := smallModel(t, 1).Save(dir); err != nil {
+				t.Fatal(err)
+			}
+			killSwapAt(t, smallModel(t, 2), dir, "backup")
+			if _, err := os.Lstat(dir); !errors.Is(err, fs.ErrNotExist) {
+				t.Fatalf("the checkpoint is there after a save killed between its renames: %v", err)
+			}
+			if m, err := Load(dir); err != nil || m.Seed != 1 {
+				t.Fatalf("Load after a save killed mid-swap: %v, %v; want the last good checkpoint", m, err)
+			}
+			if err := smallModel(t, 3).Save(dir); err != nil {
+				t.Fatal(err)
+			}
+			if left := leftovers(t, dir); len(left) > 0 {
+				t.Errorf("left %v", left)
+			}
+			if m, err := Load(dir); err != nil || m.Seed != 3 {
+				t.Errorf("Load after the next Save: %v, %v", m, err)
 			}
 		})
 	}

@@ -211,7 +211,7 @@ func (m *Model) reuse(dir string, want FitParams) (reused bool) {
 			reused = false
 		}
 	}()
-	s, err := readCheckpoint(dir)
+	s, err := readCheckpoint(dir, nil)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return false

@@ -99,7 +99,7 @@ func pruneVariants(dir string) {
 	waiting := waitingVariants(dir)
 	for _, path := range waiting[min(len(waiting), maxVariants):] {
 		desc := "a model"
-		if s, err := readCheckpoint(path); err == nil {
+		if s, err := readCheckpoint(path, nil); err == nil {
 			desc = s.model.describe()
 		}
 		if err := os.RemoveAll(path); err == nil {
@@ -147,7 +147,7 @@ func Variants(name string) ([]Variant, error) {
 	}
 	var out []Variant
 	add := func(path string, current bool) {
-		s, err := readCheckpoint(path)
+		s, err := readCheckpoint(path, nil)
 		if err == nil {
 			out = append(out, Variant{Current: current, Layers: s.model.describe(), Fitted: s.fitted,
 				History: s.history, Dir: displayPath(path)})

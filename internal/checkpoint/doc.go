@@ -10,10 +10,12 @@
 //     model's description, its history, the list of variables, the checksum)
 //     and weights.bin.
 //   - read.go: Read, reading a checkpoint anybody may have edited: regular
-//     files only, sizes bounded, the manifest checked before anything is
-//     built.
+//     files only, the manifest checked before anything is built, what it may
+//     make the program hold bounded by its model (StateBytes), weights.bin
+//     hashed before it is held.
 //   - write.go: Write, the two files written aside and swapped in, and
-//     CheckTarget, what a Save must not replace.
+//     CheckTarget and CheckName, what a Save must not replace and how long a
+//     checkpoint's name may be.
 //   - swap.go: the swap with its journal, under the lock that orders saves and
 //     loads.
 //   - doc.go: this map.

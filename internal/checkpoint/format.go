@@ -16,6 +16,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"io"
 	"slices"
 	"strings"
 
@@ -60,6 +61,12 @@ type Variable struct {
 // the weights. It hashes the manifest as decoded, not the file's bytes, so it covers exactly
 // the values Load uses, whatever the file's spacing or order of keys.
 func Checksum(man Manifest, weights []byte) (string, error) {
+	return ChecksumOf(man, bytes.NewReader(weights))
+}
+
+// ChecksumOf is Checksum with the weights read from r as a stream, so that
+// Read can check weights.bin before holding it (read.go).
+func ChecksumOf(man Manifest, weights io.Reader) (string, error) {
 	man.SHA256 = ""
 	man.Model.Layers = slices.Clone(man.Model.Layers)
 	for i, l := range man.Model.Layers { // kept as written, so made canonical here
@@ -71,7 +78,9 @@ func Checksum(man Manifest, weights []byte) (string, error) {
 	}
 	h := sha256.New()
 	h.Write(manJSON)
-	h.Write(weights)
+	if _, err := io.Copy(h, weights); err != nil {
+		return "", err
+	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 

@@ -6,8 +6,15 @@ package checkpoint
 // a regular file in the folder, read with a size limit, and model.json is checked
 // entirely (layers, shapes, dtypes, the parameter total against weights.bin's
 // size) before a single variable is made.
+//
+// What a checkpoint makes the program hold is bounded by the model it describes,
+// before anything is read: its weights (the parameters its layers have, exactly),
+// Adam's two moments of each, and a few kilobytes of counters and random state
+// (StateBytes). weights.bin, that long and no longer, is hashed as a stream
+// first and held in memory only once its checksum matches.
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -26,13 +33,32 @@ const (
 	// MaxManifestBytes bounds model.json: the layers, the history and the list
 	// of variables of any model this workbook trains take a few kilobytes.
 	MaxManifestBytes = 4 << 20
-	// MaxParams bounds a model's trainable parameters (1 GiB of float32), and
-	// MaxWeightsBytes weights.bin: the weights and Adam's two moments of each.
-	MaxParams             = 1 << 28
+	// MaxParams bounds a model's trainable parameters (1 GiB of float32).
+	MaxParams = 1 << 28
+	// MaxWeightsBytes bounds any one variable, before the model's own bound
+	// (StateBytes) applies, so that no product of a crafted shape overflows.
 	MaxWeightsBytes int64 = 4 << 30
 	MaxLayers             = 1000
 	maxVariables          = 10_000
+	// smallStateBytes is what a checkpoint holds besides the weights and Adam's
+	// moments: the random state (24 bytes), the step counters, the learning rate
+	// and each training's running mean of the loss, scalars of at most 8 bytes
+	// (the fixture's models hold 56 bytes of them). 8 bytes for each variable a
+	// checkpoint may list leaves room for however many trainings a model saw.
+	smallStateBytes = 8 * maxVariables
 )
+
+// StateBytes is the most a checkpoint of a model with params trainable
+// parameters may hold besides its weights: Adam's first and second moments,
+// a float32 of the weight's shape each, and smallStateBytes. The workbook
+// trains with Adam only (Compile refuses any other optimizer).
+func StateBytes(params int64) int64 { return 2*4*params + smallStateBytes }
+
+// ErrNeedsModel marks a ModelCheck's answer for a checkpoint of a model written
+// as a function (ModelSpec.GraphFunction), read without a model made with that
+// function: its parameters cannot be counted from the file, so it is not read.
+// Read reports it as it is: the folder is not corrupt.
+var ErrNeedsModel = errors.New("it holds a model written as a Go function (FromGraph)")
 
 // savedDTypes are the dtypes a checkpoint may hold: float32 weights and
 // optimizer state, integer step counters and random state.
@@ -43,7 +69,9 @@ var savedDTypes = map[dtypes.DType]bool{
 
 // ModelCheck checks the parts of a manifest that are the caller's (its layers
 // make a model, its history is sound) and returns the number of trainable
-// parameters the model has, which the trainable variables must hold exactly.
+// parameters the model has, which the trainable variables must hold exactly:
+// for a graph function's checkpoint, those of the model the caller made with
+// that function, or ErrNeedsModel.
 type ModelCheck func(man Manifest) (params int64, err error)
 
 // Read reads and checks the checkpoint in dir into man, under the shared lock
@@ -80,10 +108,10 @@ func Read(dir string, man *Manifest, checkModel ModelCheck) (weights []byte, fro
 }
 
 // readFolder reads and checks one checkpoint folder: model.json first, checked
-// entirely, then exactly as many bytes of weights.bin as it declares, then the
-// checksum over both.
+// entirely, then weights.bin, exactly as many bytes as model.json declares,
+// which the model bounds; it is held in memory only once its checksum matches.
 func readFolder(dir string, man *Manifest, checkModel ModelCheck) (weights []byte, err error) {
-	manJSON, err := readInside(dir, ManifestFile, MaxManifestBytes, -1)
+	manJSON, err := readInside(dir, ManifestFile, MaxManifestBytes)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("checkpoint %s: no %s in the folder (not a checkpoint?)", dir, ManifestFile)
 	} else if err != nil {
@@ -97,25 +125,54 @@ func readFolder(dir string, man *Manifest, checkModel ModelCheck) (weights []byt
 			dir, man.Format, ManifestFile, Format)
 	}
 	size, err := man.check(checkModel)
-	if err != nil {
+	if errors.Is(err, ErrNeedsModel) {
+		return nil, fmt.Errorf("checkpoint %s: %w", dir, err)
+	} else if err != nil {
 		return nil, fmt.Errorf("checkpoint %s: corrupt %s: %w; delete the folder and train again, or restore a good copy", dir, ManifestFile, err)
 	}
-	if weights, err = readInside(dir, WeightsFile, size, size); err != nil {
+	f, err := openInside(dir, WeightsFile, size, size)
+	if err != nil {
 		return nil, fmt.Errorf("checkpoint %s: %w", dir, err)
 	}
-	if sum, err := Checksum(*man, weights); err != nil || sum != man.SHA256 {
-		return nil, fmt.Errorf("checkpoint %s: corrupt: the checksum in %s does not match %s and the rest of %s; delete the folder and train again, or restore a good copy",
-			dir, ManifestFile, WeightsFile, ManifestFile)
+	defer f.Close()
+	// Hashed as a stream first, so a weights.bin that does not match costs a
+	// read, not its size in memory; then read, and hashed again in case it
+	// changed in between.
+	corrupt := fmt.Errorf("checkpoint %s: corrupt: the checksum in %s does not match %s and the rest of %s; delete the folder and train again, or restore a good copy",
+		dir, ManifestFile, WeightsFile, ManifestFile)
+	if sum, err := ChecksumOf(*man, io.NewSectionReader(f, 0, size)); err != nil {
+		return nil, fmt.Errorf("checkpoint %s: %s: %w", dir, WeightsFile, err)
+	} else if sum != man.SHA256 {
+		return nil, corrupt
+	}
+	weights = make([]byte, size)
+	if _, err := io.ReadFull(io.NewSectionReader(f, 0, size), weights); err != nil {
+		return nil, fmt.Errorf("checkpoint %s: %s: %w (did it change while being read?)", dir, WeightsFile, err)
+	}
+	if sum, err := ChecksumOf(*man, bytes.NewReader(weights)); err != nil || sum != man.SHA256 {
+		return nil, corrupt
 	}
 	return weights, nil
 }
 
 // readInside reads the file name in the checkpoint folder dir, at most limit
-// bytes, or exactly want bytes when want ≥ 0. It opens only a regular file: a
-// link is followed only to a regular file inside dir; a FIFO, device or folder is
-// refused before it is opened, and the open itself does not block (a FIFO put in
-// place meanwhile cannot hang it), then the opened file is checked again.
-func readInside(dir, name string, limit, want int64) ([]byte, error) {
+// bytes (see openInside).
+func readInside(dir, name string, limit int64) ([]byte, error) {
+	f, err := openInside(dir, name, limit, -1)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, limit))
+}
+
+// openInside opens the file name in the checkpoint folder dir if it holds at
+// most limit bytes, or exactly want bytes when want ≥ 0. It opens only a
+// regular file: a link is followed only to a regular file inside dir; a FIFO,
+// device or folder is refused before it is opened, and the open itself does not
+// block (a FIFO put in place meanwhile cannot hang it), then the opened file is
+// checked again.
+func openInside(dir, name string, limit, want int64) (*os.File, error) {
 	path := filepath.Join(dir, name)
 	if err := regularInside(dir, path); err != nil {
 		return nil, err
@@ -126,20 +183,19 @@ func readInside(dir, name string, limit, want int64) ([]byte, error) {
 	} else if err != nil {
 		return nil, err
 	}
-	defer f.Close()
 	switch {
 	case want >= 0 && info.Size() != want:
-		return nil, fmt.Errorf("%s holds %d bytes, but %s declares %d: the two files come from different saves, or one was cut short; delete the folder and train again, or restore a good copy",
+		err = fmt.Errorf("%s holds %d bytes, but %s declares %d: the two files come from different saves, or one was cut short; delete the folder and train again, or restore a good copy",
 			name, info.Size(), ManifestFile, want)
 	case info.Size() > limit:
-		return nil, fmt.Errorf("%s holds %d bytes, more than the %d a checkpoint's %s may hold: not a checkpoint mnistlib saved; delete the folder and train again, or restore a good copy",
+		err = fmt.Errorf("%s holds %d bytes, more than the %d a checkpoint's %s may hold: not a checkpoint mnistlib saved; delete the folder and train again, or restore a good copy",
 			name, info.Size(), limit, name)
 	}
-	data := make([]byte, info.Size())
-	if _, err := io.ReadFull(io.LimitReader(f, info.Size()), data); err != nil {
-		return nil, fmt.Errorf("%s: %w (did it change while being read?)", name, err)
+	if err != nil {
+		f.Close()
+		return nil, err
 	}
-	return data, nil
+	return f, nil
 }
 
 // regularInside checks, without opening it, that path is a regular file or a
@@ -175,8 +231,9 @@ func regularInside(dir, path string) error {
 // check validates everything in the manifest that Load builds from, before
 // anything is built, and returns the size weights.bin must have. The layers must
 // make a model (settings, shapes) whose parameters are exactly the trainable
-// variables listed; every variable has a known dtype, positive dimensions and
-// its own bytes, back to back from the start of weights.bin.
+// variables listed, and the other variables hold at most what that model's
+// training keeps (StateBytes); every variable has a known dtype, positive
+// dimensions and its own bytes, back to back from the start of weights.bin.
 func (man Manifest) check(checkModel ModelCheck) (size int64, err error) {
 	if lr := man.Model.LearningRate; !(lr > 0 && lr <= math.MaxFloat64) {
 		return 0, fmt.Errorf("learning rate %g: it must be a positive number", lr)
@@ -185,10 +242,13 @@ func (man Manifest) check(checkModel ModelCheck) (size int64, err error) {
 	if err != nil {
 		return 0, err
 	}
+	if params < 0 || params > MaxParams {
+		return 0, fmt.Errorf("a model of %d parameters: at most %d", params, MaxParams)
+	}
 	if len(man.Variables) > maxVariables {
 		return 0, fmt.Errorf("%d variables, more than the %d a checkpoint may list", len(man.Variables), maxVariables)
 	}
-	var trainable int64
+	var trainable, state int64
 	for _, sv := range man.Variables {
 		n, err := sv.check(size)
 		if err != nil {
@@ -197,9 +257,14 @@ func (man Manifest) check(checkModel ModelCheck) (size int64, err error) {
 		size += sv.Bytes
 		if sv.Trainable {
 			trainable += n
+			continue
+		}
+		if state += sv.Bytes; state > StateBytes(params) {
+			return 0, fmt.Errorf("variable %q: its %d bytes bring what the checkpoint holds besides the weights to %d bytes, but a model of %d parameters keeps at most %d: Adam's two moments of each weight and %d bytes of counters and random state",
+				sv.Path, sv.Bytes, state, params, StateBytes(params), smallStateBytes)
 		}
 	}
-	if !man.Model.GraphFunction && trainable != params {
+	if trainable != params {
 		return 0, fmt.Errorf("its layers (%s) have %d parameters, but its trainable variables hold %d", man.Model.Describe(), params, trainable)
 	}
 	return size, nil

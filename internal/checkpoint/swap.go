@@ -27,7 +27,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/gonb-mnist/workbook/internal/safefile"
@@ -151,7 +150,9 @@ func swapIn(dir, tmp string) error {
 var SwapStep = func(step string) {}
 
 // writeJournal records, durably and before the swap's first rename, the backup dir
-// is about to be renamed to and the folder that will replace it: one base name a line.
+// is about to be renamed to and the folder that will replace it: their base names,
+// each followed by a newline (InterruptedSwap reads them back by their lengths, so a
+// name with a newline in it is read right too).
 func writeJournal(dir, old, tmp string) error {
 	path := JournalPath(dir)
 	f, err := safefile.OpenPrivate(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL)
@@ -182,15 +183,22 @@ func InterruptedSwap(dir string) string {
 	if _, err := os.Lstat(dir); !errors.Is(err, fs.ErrNotExist) {
 		return ""
 	}
-	data, err := readInside(filepath.Dir(dir), filepath.Base(JournalPath(dir)), 4096, -1)
+	data, err := readInside(filepath.Dir(dir), filepath.Base(JournalPath(dir)), 4096)
 	if err != nil {
 		return ""
 	}
-	names := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
-	if len(names) != 2 || !safefile.IsPrivate(names[0], PrivatePrefix(dir, "old")) || !safefile.IsPrivate(names[1], PrivatePrefix(dir, "tmp")) {
+	// The two names are cut at the lengths their prefixes give, not at newlines,
+	// which a folder's name may hold too.
+	oldPrefix, tmpPrefix := PrivatePrefix(dir, "old"), PrivatePrefix(dir, "tmp")
+	n := len(oldPrefix) + 16
+	if len(data) != n+1+len(tmpPrefix)+16+1 {
 		return ""
 	}
-	old, tmp := filepath.Join(filepath.Dir(dir), names[0]), filepath.Join(filepath.Dir(dir), names[1])
+	oldName, tmpName := string(data[:n]), string(data[n+1:len(data)-1])
+	if data[n] != '\n' || data[len(data)-1] != '\n' || !safefile.IsPrivate(oldName, oldPrefix) || !safefile.IsPrivate(tmpName, tmpPrefix) {
+		return ""
+	}
+	old, tmp := filepath.Join(filepath.Dir(dir), oldName), filepath.Join(filepath.Dir(dir), tmpName)
 	if !isFolder(old) || !isFolder(tmp) {
 		return ""
 	}

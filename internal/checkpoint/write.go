@@ -47,10 +47,31 @@ func Write(dir string, manJSON, weights []byte) (err error) {
 // to disk before the swap; tests replace it to fail as a full disk would.
 var WriteFile = safefile.WriteBytes
 
+// MaxNameBytes is the longest name a checkpoint's folder may have: Save keeps a
+// private folder ".<name>.tmp-<16 hex digits>" beside it (and its backup
+// ".<name>.old-<16 hex digits>"), 22 bytes longer, and a file name has at most
+// 255 bytes (NAME_MAX) on the file systems the workbook runs on. The lock file
+// and the journal, ".<name>.lock" and ".<name>.swap", are shorter; the files
+// written inside the temporary folder have short names of their own.
+const MaxNameBytes = 255 - len(".") - len(".tmp-") - 16
+
+// CheckName says why name is too long for a checkpoint's folder, or nil.
+func CheckName(name string) error {
+	if len(name) <= MaxNameBytes {
+		return nil
+	}
+	return fmt.Errorf(`name of %d bytes: at most %d, because Save keeps a private folder ".NAME.tmp-<16 hex digits>" beside it; choose a shorter name`,
+		len(name), MaxNameBytes)
+}
+
 // CheckTarget refuses a dir that Save must not replace: a file, a link (its swap would
 // replace the link, not the folder it leads to), or a folder with files but no model.json
-// (the user's, not a checkpoint). An absent or empty folder is fine.
+// (the user's, not a checkpoint); and a name too long to save beside (CheckName). An
+// absent or empty folder is fine.
 func CheckTarget(dir string) error {
+	if err := CheckName(filepath.Base(dir)); err != nil {
+		return fmt.Errorf("cannot save a checkpoint to %s: its folder %w", dir, err)
+	}
 	info, err := os.Lstat(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
