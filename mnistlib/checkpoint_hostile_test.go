@@ -249,9 +249,9 @@ var craftedManifests = []struct {
 	want []string
 }{
 	{"Dense of 20 million units", func(man jsonObj) { layerConfig(man, 0)["units"] = 20_000_000 },
-		[]string{"layer 1 (Dense)", "more than 268435456 parameters"}},
+		[]string{"layer 1 (Dense)", "more than 16777216 parameters"}},
 	{"Dense of 10^9 units", func(man jsonObj) { layerConfig(man, 0)["units"] = 1_000_000_000 },
-		[]string{"layer 1 (Dense)", "more than 268435456 parameters"}},
+		[]string{"layer 1 (Dense)", "more than 16777216 parameters"}},
 	{"Dense of 9 units, 8 saved", func(man jsonObj) { layerConfig(man, 0)["units"] = 9 },
 		[]string{"have 7165 parameters", "trainable variables hold 6370"}},
 	{"Dense of 0 units", func(man jsonObj) { layerConfig(man, 0)["units"] = 0 },
@@ -632,10 +632,10 @@ func TestCheckpointLoadMemory(t *testing.T) {
 		}), "outside the checkpoint folder"},
 		{"Dense of 20 million units", hostile(func(t *testing.T, dir string) {
 			craft(t, dir, func(man jsonObj) { layerConfig(man, 0)["units"] = 20_000_000 })
-		}), "more than 268435456 parameters"},
+		}), "more than 16777216 parameters"},
 		{"Dense of 10^9 units", hostile(func(t *testing.T, dir string) {
 			craft(t, dir, func(man jsonObj) { layerConfig(man, 0)["units"] = 1_000_000_000 })
-		}), "more than 268435456 parameters"},
+		}), "more than 16777216 parameters"},
 		{"the tutorial's CNN", trained(TutorialCNN(true)), ""},
 		{"the 1000-unit MLP", trained(mlp1000), ""},
 	} {
@@ -823,5 +823,53 @@ func TestCheckpointBoundedMemory(t *testing.T) {
 				t.Errorf("the checkpoint Fit saved instead: %v", err)
 			}
 		})
+	}
+}
+
+// wideModel has as many parameters as a checkpoint may hold, nearly: 795·units
+// + 10 = 16,774,510 of checkpoint.MaxParams' 16,777,216.
+func wideModel() *Model {
+	m := NewSequential()
+	m.Add(Dense{Units: 21_100, InputDim: 784, Activation: "relu"})
+	m.Add(Dense{Units: 10, Activation: "softmax"})
+	m.Compile("categorical_crossentropy", "adam", "accuracy")
+	m.Out, m.Progress = nil, nil
+	return m
+}
+
+// The largest checkpoint a load accepts (the most parameters, with Adam's
+// two moments of each: a weights.bin of 192 MiB) loads within a bounded peak
+// memory, measured in a child process.
+func TestCheckpointLargestAcceptedMemory(t *testing.T) {
+	if os.Getenv("MNISTLIB_TEST_LARGEST") != "" {
+		_, err := LoadCheckpoint("wide")
+		fmt.Printf("ERROR: %v\n", err)
+		reportPeak()
+		return
+	}
+	if testing.Short() {
+		t.Skip("trains a model of 16.8 million parameters and starts a child process")
+	}
+	root := t.TempDir()
+	t.Setenv(EnvCheckpoints, root)
+	t.Setenv(EnvQuick, "")
+	messages := Messages
+	Messages = io.Discard
+	defer func() { Messages = messages }()
+	x, y := syntheticData(100, 4)
+	if _, err := wideModel().Fit(x, y, FitOptions{Epochs: 1, BatchSize: 50, Checkpoint: "wide"}); err != nil {
+		t.Fatal(err)
+	}
+	info, err := os.Stat(filepath.Join(root, "wide", checkpoint.WeightsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, peak := peakInChild(t, "TestCheckpointLargestAcceptedMemory", "MNISTLIB_TEST_LARGEST=1", EnvCheckpoints+"="+root, EnvQuick+"=")
+	t.Logf("weights.bin %d MiB; peak memory of the load: %d MiB", info.Size()>>20, peak)
+	if !strings.Contains(out, "ERROR: <nil>") {
+		t.Errorf("the child could not load it:\n%s", out)
+	}
+	if limit := 6 * int(info.Size()>>20); peak > limit {
+		t.Errorf("the load took %d MiB at peak, more than %d (six times weights.bin)", peak, limit)
 	}
 }

@@ -59,6 +59,9 @@ func (m *Model) encode(dir string) (manJSON, weights []byte, err error) {
 	if err := m.build(); err != nil {
 		return nil, nil, fmt.Errorf("save %s: %w", dir, err)
 	}
+	if err := m.checkParams(); err != nil {
+		return nil, nil, fmt.Errorf("save %s: %w", dir, err)
+	}
 	man := checkpoint.Manifest{Format: checkpoint.Format, Model: checkpoint.ModelSpec(m.spec()),
 		History: m.History, Fitted: m.Fitted}
 	for v := range m.store.IterVariables() {
@@ -81,6 +84,22 @@ func (m *Model) encode(dir string) (manJSON, weights []byte, err error) {
 		return nil, nil, fmt.Errorf("save %s: %w", dir, err)
 	}
 	return manJSON, weights, nil
+}
+
+// checkParams refuses to save a model (built) with more trainable parameters
+// than a checkpoint may hold, since no load would read it back.
+func (m *Model) checkParams() error {
+	var n int64
+	for v := range m.store.IterVariables() {
+		if v.Trainable {
+			n += int64(v.Shape().Size())
+		}
+	}
+	if n > checkpoint.MaxParams {
+		return fmt.Errorf("the model has %d parameters, more than the %d a checkpoint holds (the bound that keeps a load to a few hundred MB); use fewer units or filters, or train without a Checkpoint",
+			n, checkpoint.MaxParams)
+	}
+	return nil
 }
 
 // modelSpec is what a checkpoint records of a model (checkpoint.ModelSpec),

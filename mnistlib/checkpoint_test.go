@@ -615,6 +615,25 @@ func TestFitCheckpointUnsavable(t *testing.T) {
 	}
 }
 
+// A model with more parameters than a checkpoint holds is refused before
+// training, when Fit has a checkpoint to save to: no load could read it back.
+func TestFitRefusesModelTooLargeToSave(t *testing.T) {
+	x, y := syntheticData(100, 4)
+	t.Setenv(EnvCheckpoints, t.TempDir())
+	t.Setenv(EnvQuick, "")
+	m := NewSequential()
+	m.Add(Dense{Units: 21_400, InputDim: 784, Activation: "relu"}) // 16,797,400 parameters
+	m.Add(Dense{Units: 10, Activation: "softmax"})
+	m.Compile("categorical_crossentropy", "adam", "accuracy")
+	_, err := m.Fit(x, y, FitOptions{Epochs: 1, BatchSize: 50, Checkpoint: "wide"})
+	if err == nil || !strings.Contains(err.Error(), "more than the 16777216 a checkpoint holds") {
+		t.Errorf("Fit: %v, want the model refused for its size", err)
+	}
+	if len(m.History.Loss) > 0 {
+		t.Errorf("Fit trained %d epoch(s) before finding out", len(m.History.Loss))
+	}
+}
+
 // Loading a folder of the user's that is not a checkpoint says so and leaves
 // nothing beside it (no lock file).
 func TestLoadForeignFolderLeavesNothing(t *testing.T) {

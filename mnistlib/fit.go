@@ -121,7 +121,10 @@ func (m *Model) Fit(xs, ys *tensors.Tensor, o FitOptions) (History, error) {
 	if err := m.build(); err != nil {
 		return History{}, fmt.Errorf("fit: %w", err)
 	}
-	if err := checkSavable(dir, m.checkpointSize()); err != nil { // before training, not after it
+	if err := m.checkParams(); err != nil { // before training, not after it
+		return History{}, fmt.Errorf("fit: %w", err)
+	}
+	if err := checkSavable(dir, m.checkpointSize()); err != nil {
 		return History{}, fmt.Errorf("fit: %w", err)
 	}
 	h, err := m.train(x, y, o)

@@ -33,8 +33,12 @@ const (
 	// MaxManifestBytes bounds model.json: the layers, the history and the list
 	// of variables of any model this workbook trains take a few kilobytes.
 	MaxManifestBytes = 4 << 20
-	// MaxParams bounds a model's trainable parameters (1 GiB of float32).
-	MaxParams = 1 << 28
+	// MaxParams bounds a model's trainable parameters: 16,777,216, 64 MiB of
+	// float32 and 192 MiB with Adam's two moments, so that no checkpoint a
+	// load accepts makes it hold more than a few hundred MiB. The largest model
+	// the workbook trains (the MLP of 1000 units in 05) has 795,010, a
+	// twentieth of it; a learner's much wider edits still fit.
+	MaxParams = 1 << 24
 	// MaxWeightsBytes bounds any one variable, before the model's own bound
 	// (StateBytes) applies, so that no product of a crafted shape overflows.
 	MaxWeightsBytes int64 = 4 << 30
