@@ -210,7 +210,7 @@ func TestReadDigitErrors(t *testing.T) {
 
 // pngClaiming is a tiny PNG whose header says it is w×h pixels: a real 1×1
 // PNG with its IHDR chunk rewritten (and its checksum fixed).
-func pngClaiming(t *testing.T, w, h uint32) []byte {
+func pngClaiming(t testing.TB, w, h uint32) []byte {
 	var b bytes.Buffer
 	if err := png.Encode(&b, image.NewRGBA64(image.Rect(0, 0, 1, 1))); err != nil {
 		t.Fatal(err)

@@ -2,7 +2,8 @@
 # The test command: sets everything up, checks formatting and vet, checks
 # that the Chinese edition (notebooks/zh) has not drifted from the English
 # one (scripts/zh_edition.py --check) and tests that check, runs the
-# library tests, executes every notebook with the real GoNB kernel, checks
+# library tests, runs each fuzz target for a few seconds, executes every
+# notebook with the real GoNB kernel, checks
 # that the main job reports a failing notebook and that the kernel shuts down
 # cleanly, then opens notebook 04 and the Chinese edition's 03 in JupyterLab
 # in a real browser, opens the HTML exports with the network cut off, uses
@@ -24,6 +25,11 @@ python3 tests/zh_edition_test.py
 # (a fresh clone); here the set-up has run, so its absence is a failure.
 export WORKBOOK_REQUIRE_SETUP=1
 go test -count=1 -timeout 80m ./... "$@"
+# A short run of each fuzz target (docs/testing.md#fuzzing); `go test ./...`
+# above ran their corpora. Go fuzzes one target per invocation.
+for target in ./internal/idx:FuzzDecode ./internal/npz:FuzzReadArrays ./mnistlib:FuzzReadDigit ./mnistlib:FuzzLoad; do
+  go test -run='^$' -fuzz="^${target#*:}\$" -fuzztime=10s -parallel=2 "${target%%:*}"
+done
 tests/run-notebooks.test.sh
 tests/pjrt-source.test.sh
 python3 scripts/kernel_test.py

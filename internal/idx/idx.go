@@ -27,7 +27,11 @@ func Read(path string, wantMagic uint32) (dims []int, data []byte, err error) {
 		return nil, nil, err
 	}
 	defer f.Close()
-	var r io.Reader = bufio.NewReaderSize(f, 1<<20)
+	return readFrom(bufio.NewReaderSize(f, 1<<20), path, wantMagic)
+}
+
+// readFrom is Read of the file at path, open as r.
+func readFrom(r io.Reader, path string, wantMagic uint32) (dims []int, data []byte, err error) {
 	if strings.HasSuffix(path, ".gz") {
 		gz, err := gzip.NewReader(r)
 		if err != nil {

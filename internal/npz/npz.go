@@ -158,10 +158,14 @@ func readNPYHeader(r io.Reader) (string, error) {
 	return string(header), nil
 }
 
+// The header's entries, found as GoMLX's numpy reader finds them (its own
+// expressions, the first match of each): a header that says a thing twice
+// ("'shape' : (10**18,), 'shape': (2,)") is then checked for what numpy will
+// allocate, not for another of its entries.
 var (
-	npyDescr = regexp.MustCompile(`'descr':\s*'([^']*)'`)
-	npyOrder = regexp.MustCompile(`'fortran_order':\s*(True|False)`)
-	npyShape = regexp.MustCompile(`'shape':\s*\(([^)]*)\)`)
+	npyDescr = regexp.MustCompile(`'descr'\s*:\s*'([^']*)'`)
+	npyOrder = regexp.MustCompile(`'fortran_order'\s*:\s*(True|False)`)
+	npyShape = regexp.MustCompile(`'shape'\s*:\s*\(([^)]*)\)`)
 )
 
 // parseNPYHeader returns the shape of a uint8 array and its size in bytes,
