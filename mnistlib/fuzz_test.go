@@ -104,7 +104,7 @@ func FuzzLoad(f *testing.F) {
 		// folder still run in full.
 		if key, ok := builtKey(manJSON); ok {
 			if _, seen := builtManifests.LoadOrStore(key, true); seen {
-				_, err := readCheckpoint(dir)
+				_, err := readCheckpoint(dir, nil)
 				checkLoadError(t, dir, err)
 				return
 			}
