@@ -15,7 +15,6 @@ package mnistlib
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -111,7 +110,7 @@ func FuzzLoad(f *testing.F) {
 		}
 		before := allocated()
 		var m *Model
-		err := loadWithinLimit(t, 60*time.Second, func() error {
+		err := fuzzseed.Within(t, 60*time.Second, func() error {
 			var err error
 			m, err = Load(dir)
 			return err
@@ -185,31 +184,6 @@ func checkLoadError(t *testing.T, dir string, err error) {
 	}
 	if !strings.Contains(msg, dir) {
 		t.Errorf("the error does not name the folder %s: %v", dir, msg)
-	}
-}
-
-// loadWithinLimit runs fn, failing the test if it panics or takes longer than
-// limit (a hang).
-func loadWithinLimit(t *testing.T, limit time.Duration, fn func() error) error {
-	t.Helper()
-	done := make(chan error, 1)
-	go func() {
-		defer func() {
-			if r := recover(); r != nil {
-				done <- fmt.Errorf("PANIC: %v", r)
-			}
-		}()
-		done <- fn()
-	}()
-	select {
-	case err := <-done:
-		if err != nil && strings.HasPrefix(err.Error(), "PANIC: ") {
-			t.Fatal(err)
-		}
-		return err
-	case <-time.After(limit):
-		t.Fatalf("still running after %v: a hang", limit)
-		return nil
 	}
 }
 
@@ -377,7 +351,7 @@ func FuzzReadDigit(f *testing.F) {
 		}
 		before := allocated()
 		var d Digit
-		err := loadWithinLimit(t, 30*time.Second, func() error {
+		err := fuzzseed.Within(t, 30*time.Second, func() error {
 			var err error
 			d, err = ReadDigit(path)
 			return err

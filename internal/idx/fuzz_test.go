@@ -11,9 +11,7 @@ package idx
 import (
 	"bytes"
 	"compress/gzip"
-	"errors"
 	"io"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -94,15 +92,15 @@ func FuzzDecode(f *testing.F) {
 		// MiB, gzip's window).
 		bound := uint64(Largest) + 6*uint64(inflated(t, content, mode != modeRaw)) + 4<<20
 
-		before := allocated()
+		before := fuzzseed.Allocated()
 		var dims []int
 		var got []byte
-		err := within(t, 10*time.Second, func() error {
+		err := fuzzseed.Within(t, 10*time.Second, func() error {
 			var err error
 			dims, got, err = readFrom(bytes.NewReader(content), path, magic)
 			return err
 		})
-		if grew := allocated() - before; grew > bound {
+		if grew := fuzzseed.Allocated() - before; grew > bound {
 			t.Errorf("reading it allocated %d MiB, more than the %d MiB bound for a file of %d bytes", grew>>20, bound>>20, len(content))
 		}
 		if err != nil {
@@ -167,27 +165,4 @@ func inflated(t *testing.T, content []byte, gz bool) int64 {
 	}
 	n, _ := io.Copy(io.Discard, io.LimitReader(r, 2*MaxBytes))
 	return n
-}
-
-// allocated is the number of bytes the process has allocated so far. Each
-// fuzzing worker runs one input at a time, so its growth over a call is that
-// call's.
-func allocated() uint64 {
-	var m runtime.MemStats
-	runtime.ReadMemStats(&m)
-	return m.TotalAlloc
-}
-
-// within runs fn, failing the test if it takes longer than limit (a hang).
-func within(t *testing.T, limit time.Duration, fn func() error) error {
-	t.Helper()
-	done := make(chan error, 1)
-	go func() { done <- fn() }()
-	select {
-	case err := <-done:
-		return err
-	case <-time.After(limit):
-		t.Fatalf("still running after %v: a hang", limit)
-		return errors.New("hang")
-	}
 }

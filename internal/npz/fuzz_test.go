@@ -13,11 +13,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/binary"
-	"errors"
-	"fmt"
 	"hash/crc32"
-	"runtime"
-	"strings"
 	"testing"
 	"time"
 
@@ -117,14 +113,14 @@ func FuzzReadArrays(f *testing.F) {
 		// Fortran order, a second buffer) for each array the headers declare,
 		// the declared sizes being held to the caps first; and small buffers.
 		bound := uint64(3*TotalCap + 16<<20)
-		before := allocated()
+		before := fuzzseed.Allocated()
 		var arrays map[string]Array
-		err = within(t, 20*time.Second, func() error {
+		err = fuzzseed.Within(t, 20*time.Second, func() error {
 			var err error
 			arrays, err = ReadArrays(z, names...)
 			return err
 		})
-		grew := allocated() - before
+		grew := fuzzseed.Allocated() - before
 		if err != nil {
 			if grew > bound {
 				t.Errorf("ReadArrays allocated %d MiB for a file it refuses", grew>>20)
@@ -205,37 +201,4 @@ func zipMembers(members map[string][]byte, method uint16, declared map[string]ui
 		panic(err)
 	}
 	return b.Bytes()
-}
-
-// allocated is the number of bytes the process has allocated so far. Each
-// fuzzing worker runs one input at a time, so its growth over a call is that
-// call's.
-func allocated() uint64 {
-	var m runtime.MemStats
-	runtime.ReadMemStats(&m)
-	return m.TotalAlloc
-}
-
-// within runs fn, failing the test if it takes longer than limit (a hang).
-func within(t *testing.T, limit time.Duration, fn func() error) error {
-	t.Helper()
-	done := make(chan error, 1)
-	go func() {
-		defer func() {
-			if r := recover(); r != nil {
-				done <- fmt.Errorf("PANIC: %v", r)
-			}
-		}()
-		done <- fn()
-	}()
-	select {
-	case err := <-done:
-		if err != nil && strings.HasPrefix(err.Error(), "PANIC: ") {
-			t.Fatal(err)
-		}
-		return err
-	case <-time.After(limit):
-		t.Fatalf("still running after %v: a hang", limit)
-		return errors.New("hang")
-	}
 }

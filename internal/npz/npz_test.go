@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gonb-mnist/workbook/internal/fuzzseed"
 )
 
 // A header that says a thing twice is read as GoMLX's numpy reader reads it
@@ -32,7 +34,7 @@ func TestHeaderSaysTwoThings(t *testing.T) {
 				t.Fatal(err)
 			}
 			var arrays map[string]Array
-			err = within(t, 10*time.Second, func() error {
+			err = fuzzseed.Within(t, 10*time.Second, func() error {
 				var err error
 				arrays, err = ReadArrays(z, "x_train")
 				return err
