@@ -408,12 +408,7 @@ func TestCheckpointNameLength(t *testing.T) {
 		{strings.Repeat("a", 255), false},
 	} {
 		t.Run(fmt.Sprintf("%d bytes, %d characters", len(tc.name), utf8.RuneCountInString(tc.name)), func(t *testing.T) {
-			root := t.TempDir()
-			t.Setenv(EnvCheckpoints, root)
-			t.Setenv(EnvQuick, "")
-			messages := Messages
-			Messages = io.Discard
-			defer func() { Messages = messages }()
+			root := quietCheckpoints(t)
 			fit := FitOptions{Epochs: 1, BatchSize: 50, Checkpoint: tc.name}
 			m := unbuiltModel(1)
 			_, err := m.Fit(x, y, fit)
@@ -797,12 +792,7 @@ func TestCheckpointBoundedMemory(t *testing.T) {
 		{"Fit", []string{"training anew: checkpoint", `"/huge"`, "ERROR: <nil>"}},
 	} {
 		t.Run(tc.by, func(t *testing.T) {
-			root := t.TempDir()
-			t.Setenv(EnvCheckpoints, root)
-			t.Setenv(EnvQuick, "")
-			messages := Messages
-			Messages = io.Discard
-			defer func() { Messages = messages }()
+			root := quietCheckpoints(t)
 			x, y := syntheticData(100, 4)
 			if _, err := unbuiltModel(1).Fit(x, y, boundedFit); err != nil {
 				t.Fatal(err)
@@ -850,12 +840,7 @@ func TestCheckpointLargestAcceptedMemory(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains a model of 16.8 million parameters and starts a child process")
 	}
-	root := t.TempDir()
-	t.Setenv(EnvCheckpoints, root)
-	t.Setenv(EnvQuick, "")
-	messages := Messages
-	Messages = io.Discard
-	defer func() { Messages = messages }()
+	root := quietCheckpoints(t)
 	x, y := syntheticData(100, 4)
 	if _, err := wideModel().Fit(x, y, FitOptions{Epochs: 1, BatchSize: 50, Checkpoint: "wide"}); err != nil {
 		t.Fatal(err)
@@ -872,4 +857,17 @@ func TestCheckpointLargestAcceptedMemory(t *testing.T) {
 	if limit := 6 * int(info.Size()>>20); peak > limit {
 		t.Errorf("the load took %d MiB at peak, more than %d (six times weights.bin)", peak, limit)
 	}
+}
+
+// quietCheckpoints gives the test a checkpoints folder of its own, full mode,
+// and no lines from the library until it ends; it returns the folder.
+func quietCheckpoints(t *testing.T) string {
+	t.Helper()
+	root := t.TempDir()
+	t.Setenv(EnvCheckpoints, root)
+	t.Setenv(EnvQuick, "")
+	messages := Messages
+	Messages = io.Discard
+	t.Cleanup(func() { Messages = messages })
+	return root
 }
